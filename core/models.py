@@ -1,0 +1,18 @@
+"""Abstract bases every domain model shares. No domain rules live here."""
+
+from django.db import models
+
+
+class VersionedModel(models.Model):
+    """A mutable record that clients edit with optimistic concurrency.
+
+    ``version`` backs the API's ``ETag`` / ``If-Match`` contract (API.md, Conventions): every
+    service that changes the row increments it, and a stale ``If-Match`` answers 412.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True

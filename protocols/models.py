@@ -1,0 +1,1 @@
+"""Models of the protocols app: built by its own issue."""

@@ -1,0 +1,1 @@
+"""Models of the relationships app: built by its own issue."""

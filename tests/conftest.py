@@ -1,0 +1,1 @@
+"""Shared fixtures. The real PostgreSQL and Redis are started by tests/harness.py."""
