@@ -73,7 +73,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     Nothing a person asserts at sign-in creates or links an account (DESIGN.md, Security).
     """
 
-    email = models.EmailField(max_length=254)
+    email = models.EmailField(max_length=254, unique=True)
     full_name = models.CharField(max_length=200, blank=True)
     council = models.ForeignKey(
         Council, null=True, blank=True, on_delete=models.PROTECT, related_name="users"

@@ -39,7 +39,9 @@ def main(argv):
             DJANGO_DEBUG="false",
             DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY")
             or "check-deploy-" + "x" * 40 + os.urandom(16).hex(),
-            DJANGO_ALLOWED_HOSTS=os.environ.get("DJANGO_ALLOWED_HOSTS", "councilcase.example.gov.uk"),
+            DJANGO_ALLOWED_HOSTS=os.environ.get(
+                "DJANGO_ALLOWED_HOSTS", "councilcase.example.gov.uk"
+            ),
             DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://councilcase@db/councilcase"),
             REDIS_URL=os.environ.get("REDIS_URL", "redis://redis:6379/0"),
         )
