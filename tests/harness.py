@@ -36,6 +36,8 @@ def _start_services():
     os.environ["DATABASE_URL"] = database_url
     os.environ["REDIS_URL"] = redis_url
     os.environ["COUNCILCASE_TEST_SERVICES_ROOT"] = str(root)
+    (root / "static").mkdir()
+    os.environ.setdefault("DJANGO_STATIC_ROOT", str(root / "static"))
     atexit.register(_stop_services, root)
 
 
