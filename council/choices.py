@@ -78,3 +78,23 @@ class CommitteeRole(models.TextChoices):
     CHAIR = "chair", "Chair"
     VICE_CHAIR = "vice_chair", "Vice-chair"
     MEMBER = "member", "Member"
+
+
+# What an API token's scopes name (API.md, Authentication and scope): ``<resource>:read`` or
+# ``<resource>:write`` for one of these, or ``*``. Each API viewset declares its resource.
+API_SCOPE_RESOURCES = (
+    "councils",
+    "wards",
+    "political-groups",
+    "directorates",
+    "members",
+    "officers",
+    "committees",
+    "enquiries",
+    "notifications",
+    "declarations",
+    "conflicts",
+    "complaints",
+    "protocols",
+    "events",
+)

@@ -8,7 +8,7 @@ Every permission check in the project asks these functions rather than reading t
 from __future__ import annotations
 
 from .choices import Seniority, StatutoryRole, Team
-from .models import Member, Officer
+from .models import Member, Officer, User
 
 MONITORING_OFFICER_ROLES = (
     StatutoryRole.MONITORING_OFFICER,
@@ -21,9 +21,14 @@ DIRECTOR_SENIORITIES = (
 )
 
 
+def _is_person(user) -> bool:
+    """A signed-in account. An API token's principal is no person and holds no role."""
+    return isinstance(user, User) and user.is_authenticated
+
+
 def officer_of(user) -> Officer | None:
     """The active officer record linked to ``user``, or None."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not _is_person(user):
         return None
     try:
         officer = user.officer
@@ -33,7 +38,7 @@ def officer_of(user) -> Officer | None:
 
 
 def member_of(user) -> Member | None:
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not _is_person(user):
         return None
     try:
         return user.member

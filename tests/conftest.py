@@ -1,1 +1,60 @@
-"""Shared fixtures. The real PostgreSQL and Redis are started by tests/harness.py."""
+"""Shared fixtures. The real PostgreSQL and Redis are started by tests/harness.py.
+
+Organisation fixtures build on ``tests/factories.py``. A module may define a fixture of the
+same name (``council``, ``client``) to shadow one of these.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests import factories
+
+
+@pytest.fixture
+def council(db):
+    return factories.CouncilFactory(slug="city", name="City Council")
+
+
+@pytest.fixture
+def other_council(db):
+    return factories.CouncilFactory(slug="elsewhere", name="Elsewhere District Council")
+
+
+@pytest.fixture
+def api_client():
+    """An unauthenticated ``APIClient``."""
+    return APIClient()
+
+
+@pytest.fixture
+def client_as(db, council):
+    """``client_as(role, council=None)``: an APIClient signed in as a new person holding
+    ``role`` (``factories.PERSON_ROLES``) in ``council`` (default: the ``council`` fixture).
+    The client's ``.user`` is the account."""
+
+    def make(role: str, in_council=None) -> APIClient:
+        user = factories.person(role, in_council or council)
+        client = APIClient()
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return make
+
+
+@pytest.fixture
+def token_client(db, council):
+    """``token_client(scopes, council=None, **issue_kwargs)``: an APIClient sending
+    ``Authorization: Token <key>`` for a new token. The client's ``.token`` is the ApiToken
+    and ``.key`` its key."""
+
+    def make(scopes, in_council=None, **kwargs) -> APIClient:
+        token, key = factories.api_token(in_council or council, scopes, **kwargs)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        client.token, client.key = token, key
+        return client
+
+    return make

@@ -1,0 +1,235 @@
+"""The authorization matrix: every API route, who may use it, and what everyone else gets
+(STYLE.md, Tests; DESIGN.md, Security decisions).
+
+``MATRIX`` is keyed by URL name. Each entry says how to build the route's URL and the status
+each role gets for GET and for each write method. Writes are checked with a body that is
+empty (so a permitted caller gets 400 for a create or a full PUT and 200 for a no-op PATCH,
+and nothing is written), which tells "allowed" from "refused" without changing data.
+
+A route that exists under /api/ but is not in the matrix fails
+``test_every_api_route_is_in_the_matrix``: adding an endpoint means deciding who may use it.
+To add pages later, add their URL names with the same structure (and widen ``is_covered``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from tests import factories
+
+ROLES = (
+    "anonymous",
+    "member",
+    "officer",
+    "casework",
+    "hr",
+    "administrator",
+    "monitoring_officer",
+    "superuser",
+    "token_with_scope",
+    "token_without_scope",
+    "other_council_administrator",
+)
+
+
+def expect(default: int, **overrides: int) -> dict[str, int]:
+    unknown = set(overrides) - set(ROLES)
+    assert not unknown, unknown
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+def writers(allowed: set[str], *, ok: int, detail: bool) -> dict[str, int]:
+    """Statuses for a write that ``allowed`` may make. Refused roles get 403 (401 when
+    anonymous). An administrator of another council passes the role check but cannot see
+    this council's record (404); on a list route they write into their own council."""
+    statuses = expect(403, anonymous=401, **dict.fromkeys(allowed, ok))
+    if "administrator" in allowed:
+        statuses["other_council_administrator"] = 404 if detail else ok
+    return statuses
+
+
+# Who may do what ------------------------------------------------------------------------
+
+PUBLIC = expect(200)
+SIGNED_IN = expect(200, anonymous=401)
+COUNCIL_LIST = expect(200, anonymous=401, token_without_scope=403)
+COUNCIL_RECORD = {**COUNCIL_LIST, "other_council_administrator": 404}
+
+ADMINISTRATORS = {"administrator", "superuser", "token_with_scope"}
+PEOPLE_RECORDS = ADMINISTRATORS | {"hr"}  # officers: the HR team too
+SUPERUSERS = {"superuser"}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL name. ``scope`` is the token resource; ``kwargs(world)`` builds its URL."""
+
+    scope: str | None = None
+    kwargs: Callable[[dict], dict] = lambda world: {}
+    query: dict = field(default_factory=dict)
+    get: dict[str, int] | None = None
+    writes: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def organisation_list(scope: str, allowed=ADMINISTRATORS) -> Route:
+    return Route(
+        scope=scope, get=COUNCIL_LIST, writes={"POST": writers(allowed, ok=400, detail=False)}
+    )
+
+
+def organisation_record(scope: str, key: str, allowed=ADMINISTRATORS) -> Route:
+    return Route(
+        scope=scope,
+        kwargs=lambda world: {"pk": world[key].pk},
+        get=COUNCIL_RECORD,
+        writes={
+            "PATCH": writers(allowed, ok=200, detail=True),
+            "PUT": writers(allowed, ok=400, detail=True),
+        },
+    )
+
+
+MATRIX: dict[str, Route] = {
+    "schema": Route(get=PUBLIC),
+    "api-docs": Route(get=PUBLIC),
+    "api-root": Route(get=SIGNED_IN),
+    "council-list": Route(
+        scope="councils",
+        get=COUNCIL_LIST,
+        writes={"POST": writers(SUPERUSERS, ok=400, detail=False)},
+    ),
+    "council-detail": Route(
+        scope="councils",
+        kwargs=lambda world: {"slug": world["council"].slug},
+        get=COUNCIL_RECORD,
+        writes={
+            "PATCH": writers(ADMINISTRATORS, ok=200, detail=True),
+            "PUT": writers(ADMINISTRATORS, ok=400, detail=True),
+        },
+    ),
+    "council-working-days": Route(
+        scope="councils",
+        kwargs=lambda world: {"slug": world["council"].slug},
+        query={"start": "2026-12-18", "days": "3"},
+        get=COUNCIL_RECORD,
+    ),
+    "ward-list": organisation_list("wards"),
+    "ward-detail": organisation_record("wards", "ward"),
+    "political-group-list": organisation_list("political-groups"),
+    "political-group-detail": organisation_record("political-groups", "political_group"),
+    "directorate-list": organisation_list("directorates"),
+    "directorate-detail": organisation_record("directorates", "directorate"),
+    "member-list": organisation_list("members"),
+    "member-detail": organisation_record("members", "member"),
+    "officer-list": organisation_list("officers", PEOPLE_RECORDS),
+    "officer-detail": organisation_record("officers", "officer", PEOPLE_RECORDS),
+    "officer-by-employee-number": Route(
+        scope="officers",
+        kwargs=lambda world: {"employee_number": world["officer"].employee_number},
+        writes={"PUT": writers(PEOPLE_RECORDS, ok=400, detail=False)},
+    ),
+    "committee-list": organisation_list("committees"),
+    "committee-detail": organisation_record("committees", "committee"),
+}
+
+
+# Walking the URLconf ----------------------------------------------------------------------
+
+
+def is_covered(path: str) -> bool:
+    return path.lstrip("^").startswith("api/")
+
+
+def route_names(patterns=None, prefix: str = "", namespace: str = "") -> dict[str, str]:
+    """``{url name: route}`` for every URL pattern under /api/, recursively. An unnamed
+    pattern appears under its route so the coverage test can name it."""
+    found: dict[str, str] = {}
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found.update(route_names(pattern.url_patterns, route, inner))
+        elif isinstance(pattern, URLPattern) and is_covered(route):
+            found[f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {route}>"] = route
+    return found
+
+
+def test_every_api_route_is_in_the_matrix():
+    missing = sorted(set(route_names()) - set(MATRIX))
+    assert not missing, f"Routes with no entry in the authorization matrix: {missing}"
+
+
+def test_every_matrix_entry_is_a_route():
+    assert not sorted(set(MATRIX) - set(route_names()))
+
+
+# The checks -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(db):
+    council = factories.CouncilFactory(slug="city", name="City Council")
+    committee = factories.CommitteeFactory(council=council)
+    factories.CommitteeMembershipFactory(committee=committee)
+    return {
+        "council": council,
+        "other_council": factories.CouncilFactory(slug="elsewhere"),
+        "ward": factories.WardFactory(council=council),
+        "political_group": factories.PoliticalGroupFactory(council=council),
+        "directorate": factories.DirectorateFactory(council=council),
+        "member": factories.MemberFactory(council=council),
+        "officer": factories.OfficerFactory(council=council, employee_number="E-MATRIX"),
+        "committee": committee,
+    }
+
+
+def client_for(role: str, world: dict, route: Route) -> APIClient:
+    client = APIClient()
+    if role == "anonymous":
+        return client
+    if role.startswith("token_"):
+        scopes = [f"{route.scope}:write" if route.scope else "*"]
+        if role == "token_without_scope":
+            scopes = ["events:read"]
+        _token, key = factories.api_token(world["council"], scopes)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+    if role == "other_council_administrator":
+        user = factories.person("administrator", world["other_council"])
+    else:
+        user = factories.person(role, world["council"])
+    client.force_login(user)
+    return client
+
+
+def statuses(world, route: Route, name: str, method: str) -> dict[str, int]:
+    url = reverse(name, kwargs=route.kwargs(world))
+    answers = {}
+    for role in ROLES:
+        client = client_for(role, world, route)
+        if method == "GET":
+            response = client.get(url, route.query)
+        else:
+            response = getattr(client, method.lower())(url, {}, format="json")
+        answers[role] = response.status_code
+    return answers
+
+
+@pytest.mark.parametrize("name", sorted(name for name, route in MATRIX.items() if route.get))
+def test_get_answers_each_role_as_the_matrix_says(world, name):
+    route = MATRIX[name]
+    assert statuses(world, route, name, "GET") == route.get
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    sorted((name, method) for name, route in MATRIX.items() for method in route.writes),
+)
+def test_writes_answer_each_role_as_the_matrix_says(world, name, method):
+    route = MATRIX[name]
+    assert statuses(world, route, name, method) == route.writes[method]
