@@ -1,8 +1,16 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
-    path("sign-in/", auth_views.LoginView.as_view(), name="login"),
+    path("", views.home, name="home"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", views.SignOutView.as_view(), name="logout"),
+    path("people/", views.people, name="people"),
+    path("people/members/<int:pk>/", views.member, name="member"),
+    path("people/officers/<int:pk>/", views.officer, name="officer"),
+    path("council/settings/", views.council_settings, name="council-settings"),
+    path("council/settings/change/", views.council_settings_change, name="council-settings-change"),
+    path("council/closure-days/add/", views.closure_day_add, name="closure-day-add"),
+    path("council/closure-days/remove/", views.closure_day_remove, name="closure-day-remove"),
 ]

@@ -1,0 +1,295 @@
+"""The organisation's forms, rendered by crispy-forms-gds in the GOV.UK Design System style.
+
+Forms only check what was typed (a real date, a time on the 24-hour clock); the rules about
+what may change live in council.services, whose ``ValidationError`` the views put back on the
+form (``add_service_errors``). Error messages follow the Design System's wording: they say
+what to do ("Enter the council's name"), not what went wrong.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Field, Fluid, Layout, Size, Submit
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+
+from .choices import DeadlineConvention, Nation
+
+# The working-day calendar counts deadlines between these years (council.calendar).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+# What each deadline convention means, in the words shown wherever a due date is explained
+# (DESIGN.md, The working-day calendar).
+DEADLINE_CONVENTION_NAMES = {
+    DeadlineConvention.DEEMED_RECEIPT: "Deemed receipt (the default)",
+    DeadlineConvention.ICO: "ICO convention",
+}
+DEADLINE_CONVENTION_EXPLANATIONS = {
+    DeadlineConvention.DEEMED_RECEIPT: (
+        "Anything received on a day that is not a working day, or at or after the daily "
+        "cut-off time, is treated as received at the start of the next working day. That day "
+        "is day 0, and a deadline of 10 working days is the 10th working day after it. A "
+        "Saturday email and a Monday 9am email get the same deadline."
+    ),
+    DeadlineConvention.ICO: (
+        "The Information Commissioner's convention for freedom of information requests: day 1 "
+        "is the first working day after the date something was received, whatever the time or "
+        "day it arrived. The cut-off time is not used."
+    ),
+}
+
+
+def _helper(*layout, method="post") -> FormHelper:
+    helper = FormHelper()
+    helper.form_method = method
+    # The Design System's error messages replace the browser's own validation.
+    helper.attrs = {"novalidate": ""}
+    helper.layout = Layout(*layout)
+    return helper
+
+
+def _submit(text: str) -> Submit:
+    return Submit(
+        "submit", text, **{"data-module": "govuk-button", "data-prevent-double-click": "true"}
+    )
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the form: field errors beside their fields,
+    the rest at the top of the error summary."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+# Signing in --------------------------------------------------------------------------------
+
+
+class SignInForm(AuthenticationForm):
+    """Email address and password. Rate limiting of sign-in attempts is not done yet: it needs
+    its own limiter keyed safely behind the proxy (DESIGN.md, Security decisions)."""
+
+    username = forms.CharField(
+        label="Email address",
+        max_length=254,
+        error_messages={"required": "Enter your email address"},
+        widget=forms.TextInput(
+            attrs={"input_type": "email", "autocomplete": "email", "spellcheck": "false"}
+        ),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        error_messages={"required": "Enter your password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password",
+        "inactive": "This account cannot sign in. Ask your Councilcase administrator",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.helper = _helper(
+            Field.text("username", field_width=Fluid.TWO_THIRDS),
+            Field.text("password", field_width=Fluid.TWO_THIRDS),
+            _submit("Sign in"),
+        )
+
+
+# The people directory ----------------------------------------------------------------------
+
+
+class PeopleSearchForm(forms.Form):
+    KINDS = [
+        Choice("all", "Everyone"),
+        Choice("member", "Members"),
+        Choice("officer", "Officers"),
+    ]
+
+    q = forms.CharField(
+        label="Search by name, job title or ward",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Search words must be 100 characters or fewer"},
+    )
+    kind = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=KINDS,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select everyone, members or officers"},
+    )
+
+    def __init__(self, data=None, **kwargs):
+        if data is not None and not data.get("kind"):
+            data = data.copy()
+            data["kind"] = "all"
+        super().__init__(data, **kwargs)
+        self.helper = _helper(
+            Field.text("q", label_size=Size.SMALL, field_width=Fluid.TWO_THIRDS),
+            Field.radios("kind", legend_size=Size.SMALL, inline=True, small=True),
+            HTML(
+                '<button type="submit" class="govuk-button govuk-button--secondary" '
+                'data-module="govuk-button">Search</button>'
+            ),
+            method="get",
+        )
+        self.helper.disable_csrf = True
+
+    def search(self) -> dict:
+        """The search to run: ``query`` and ``kind`` (None for everyone)."""
+        if not self.is_valid():
+            return {"query": "", "kind": None}
+        kind = self.cleaned_data.get("kind")
+        return {"query": self.cleaned_data.get("q", ""), "kind": None if kind == "all" else kind}
+
+
+# Council settings --------------------------------------------------------------------------
+
+
+class GovukDateField(DateInputField):
+    """A date typed as day, month and year (the Design System's date input), with messages
+    that name the date: "Closure date must include a month"."""
+
+    def __init__(self, *, name_in_errors: str, **kwargs):
+        kwargs.setdefault("require_all_fields", False)
+        super().__init__(**kwargs)
+        self.name_in_errors = name_in_errors
+        capitalised = name_in_errors[:1].upper() + name_in_errors[1:]
+        self.real_date_message = f"{capitalised} must be a real date"
+        self.error_messages.update(
+            required=f"Enter the {name_in_errors}",
+            incomplete=f"Enter the {name_in_errors}",
+            invalid=self.real_date_message,
+        )
+        for part, pattern, subfield in zip(
+            ("day", "month", "year"),
+            (r"^\d{1,2}$", r"^\d{1,2}$", r"^\d{4}$"),
+            self.fields,
+            strict=True,
+        ):
+            subfield.error_messages["incomplete"] = f"{capitalised} must include a {part}"
+            subfield.validators = [RegexValidator(pattern, self.real_date_message)]
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except ValidationError:
+            raise ValidationError(self.real_date_message, code="invalid") from None
+
+    def clean(self, value):
+        date = super().clean(value)
+        if date is not None and not FIRST_YEAR <= date.year <= LAST_YEAR:
+            capitalised = self.name_in_errors[:1].upper() + self.name_in_errors[1:]
+            raise ValidationError(
+                f"{capitalised} must be between {FIRST_YEAR} and {LAST_YEAR}", code="range"
+            )
+        return date
+
+
+class ClosureDayForm(forms.Form):
+    date = GovukDateField(
+        name_in_errors="closure date",
+        label="Date",
+        help_text="For example, 24 12 2027",
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example, Christmas shutdown",
+        error_messages={"max_length": "Reason must be 200 characters or fewer"},
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field("date", context={"legend_size": Size.for_legend(Size.SMALL)}),
+            Field.text("reason", field_width=Fluid.TWO_THIRDS),
+            _submit("Add closure day"),
+        )
+        self.helper.form_action = action
+
+
+class RemoveClosureDayForm(forms.Form):
+    date = forms.DateField(widget=forms.HiddenInput)
+
+
+class CouncilSettingsForm(forms.Form):
+    name = forms.CharField(
+        label="Council name",
+        max_length=200,
+        error_messages={
+            "required": "Enter the council's name",
+            "max_length": "Council name must be 200 characters or fewer",
+        },
+    )
+    nation = forms.ChoiceField(
+        label="Nation",
+        help_text="Bank holidays follow this nation's calendar.",
+        choices=Nation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the council's nation"},
+    )
+    cutoff_time = forms.TimeField(
+        label="Daily cut-off time",
+        help_text=(
+            "Use the 24-hour clock, for example 17:00. Anything received at or after this time "
+            "counts from the next working day."
+        ),
+        input_formats=["%H:%M", "%H.%M"],
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the daily cut-off time",
+            "invalid": "Enter the cut-off time on the 24-hour clock, like 17:00",
+        },
+    )
+    deadline_convention = forms.ChoiceField(
+        label="How deadlines are counted",
+        choices=[
+            Choice(value, DEADLINE_CONVENTION_NAMES[value], hint=explanation)
+            for value, explanation in DEADLINE_CONVENTION_EXPLANATIONS.items()
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how deadlines are counted"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, council=None, **kwargs):
+        if council is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": council.name,
+                "nation": council.nation,
+                "cutoff_time": council.cutoff_time.strftime("%H:%M"),
+                "deadline_convention": council.deadline_convention,
+                "version": council.version,
+            }
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("name", label_size=Size.SMALL, field_width=Fluid.TWO_THIRDS),
+            Field.radios("nation", legend_size=Size.SMALL),
+            Field.text("cutoff_time", label_size=Size.SMALL),
+            Field.radios("deadline_convention", legend_size=Size.SMALL),
+            Field("version"),
+            _submit("Save settings"),
+        )
+
+    def changes(self) -> dict:
+        """The fields to pass to ``update_council``."""
+        data = self.cleaned_data
+        cutoff: datetime.time = data["cutoff_time"]
+        return {
+            "name": data["name"].strip(),
+            "nation": data["nation"],
+            "cutoff_time": cutoff.replace(second=0, microsecond=0),
+            "deadline_convention": data["deadline_convention"],
+        }

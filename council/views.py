@@ -1,0 +1,357 @@
+"""The organisation's pages: signing in and out, each person's home page, the people directory
+and a page per person, and the council's settings (its working-day calendar).
+
+Views are thin: reads go through selectors, writes through council.services with
+``by=request.user``. Everything is scoped to the viewer's council: another council's person is
+not found (404), the same answer as for a person who does not exist.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import dateformat
+from django.views.decorators.http import require_POST
+
+from core.errors import PreconditionFailed
+
+from . import services
+from .choices import MemberRole, Team
+from .forms import (
+    DEADLINE_CONVENTION_EXPLANATIONS,
+    DEADLINE_CONVENTION_NAMES,
+    ClosureDayForm,
+    CouncilSettingsForm,
+    PeopleSearchForm,
+    RemoveClosureDayForm,
+    SignInForm,
+    add_service_errors,
+)
+from .models import CommitteeMembership, Council, Member, Officer
+from .roles import (
+    is_casework_team,
+    is_chief_executive,
+    is_council_administrator,
+    is_director,
+    is_hr,
+    is_monitoring_officer,
+    member_of,
+    officer_of,
+    role_names,
+)
+from .selectors import search_people
+
+PEOPLE_PER_PAGE = 25
+
+
+def may_manage_council_settings(user) -> bool:
+    """Administrators and the Monitoring Officer (or a deputy) keep the council's settings:
+    its name, nation, cut-off time, deadline convention and closure days."""
+    return bool(getattr(user, "council_id", None)) and (
+        is_council_administrator(user) or is_monitoring_officer(user)
+    )
+
+
+def navigation_for(user, *, current_url_name: str | None = None) -> list[dict]:
+    """The service navigation for a signed-in person: the pages their roles give them."""
+    sections = [
+        ("Home", "home", {"home"}),
+        ("People", "people", {"people", "member", "officer"}),
+    ]
+    if may_manage_council_settings(user):
+        sections.append(
+            (
+                "Council settings",
+                "council-settings",
+                {"council-settings", "council-settings-change", "closure-day-add"},
+            )
+        )
+    if is_council_administrator(user):
+        sections.append(("API documentation", "api-docs", set()))
+    return [
+        {
+            "text": text,
+            "href": reverse(url_name),
+            "current": current_url_name == url_name,
+            "active": current_url_name in url_names,
+        }
+        for text, url_name, url_names in sections
+    ]
+
+
+# Reads the pages need beyond search_people. They belong in council/selectors.py, whose owner
+# is asked to adopt them; until then they are the only domain queries in this module.
+
+
+def member_for(*, viewer, pk: int) -> Member:
+    memberships = CommitteeMembership.objects.select_related("committee").order_by(
+        "committee__name"
+    )
+    return get_object_or_404(
+        Member.objects.filter(council_id=viewer.council_id)
+        .select_related("ward", "political_group")
+        .prefetch_related(Prefetch("committee_memberships", queryset=memberships)),
+        pk=pk,
+    )
+
+
+def officer_for(*, viewer, pk: int) -> Officer:
+    reports = Officer.objects.filter(active=True).order_by("full_name", "id")
+    return get_object_or_404(
+        Officer.objects.filter(council_id=viewer.council_id)
+        .select_related("directorate", "line_manager")
+        .prefetch_related(Prefetch("reports", queryset=reports)),
+        pk=pk,
+    )
+
+
+def council_settings_for(*, viewer) -> Council:
+    """The viewer's council with its closure days, for those who may manage its settings."""
+    if not may_manage_council_settings(viewer):
+        raise Http404("No council settings here")
+    return get_object_or_404(Council.objects.prefetch_related("closure_days"), pk=viewer.council_id)
+
+
+# Signing in and out ------------------------------------------------------------------------
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "council/sign_in.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    """Signing out is a POST (the header's sign-out button), never a link."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "You have signed out")
+        return response
+
+
+# Home --------------------------------------------------------------------------------------
+
+ROLE_DESCRIPTIONS = [
+    (
+        is_monitoring_officer,
+        "Monitoring Officer",
+        "You triage conduct complaints, route and escalate them, keep the register of declared "
+        "relationships and maintain the council's Member/Officer Protocol.",
+    ),
+    (
+        is_chief_executive,
+        "Chief Executive",
+        "You receive escalations and own the complaint stages routed to you.",
+    ),
+    (
+        lambda user: is_director(user) and not is_chief_executive(user),
+        "Director",
+        "You receive escalations about your directorate and own the complaint stages routed to "
+        "you.",
+    ),
+    (
+        is_casework_team,
+        "Casework team",
+        "You log member enquiries that arrive by email or phone, acknowledge them, send holding "
+        "responses and responses, and work a queue ordered by due date.",
+    ),
+    (
+        lambda user: officer_of(user) is not None,
+        "Officer",
+        "You answer the member enquiries assigned to you and declare relationships that might "
+        "be seen to influence your work.",
+    ),
+    (
+        lambda user: member_of(user) is not None,
+        "Member",
+        "You raise and track your casework, escalate it when you are not satisfied, declare "
+        "relationships and can raise a concern about an officer.",
+    ),
+    (is_hr, "Human resources", "You keep officers' records in step with the HR system."),
+    (
+        is_council_administrator,
+        "Councilcase administrator",
+        "You keep the council's settings, its working-day calendar and its people records, and "
+        "look after access for other systems through the API.",
+    ),
+]
+
+
+@login_required
+def home(request):
+    user = request.user
+    return render(
+        request,
+        "council/home.html",
+        {
+            "role_names": role_names(user),
+            "roles": [
+                {"title": title, "description": description}
+                for applies, title, description in ROLE_DESCRIPTIONS
+                if applies(user)
+            ],
+            "may_manage_council_settings": may_manage_council_settings(user),
+            "is_council_administrator": is_council_administrator(user),
+        },
+    )
+
+
+# People ------------------------------------------------------------------------------------
+
+
+@login_required
+def people(request):
+    form = PeopleSearchForm(request.GET)
+    search = form.search()
+    paginator = Paginator(search_people(viewer=request.user, **search), PEOPLE_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "council/people.html",
+        {"form": form, "page": page, "searched": bool(search["query"] or search["kind"])},
+    )
+
+
+@login_required
+def member(request, pk: int):
+    person = member_for(viewer=request.user, pk=pk)
+    group = person.political_group
+    group_roles = []
+    if group is not None:
+        for field, title in (("leader_id", "Leader"), ("deputy_leader_id", "Deputy leader")):
+            if getattr(group, field) == person.pk:
+                group_roles.append(f"{title} of the {group.name}")
+        if group.whip_id == person.pk:
+            group_roles.append(f"Whip of the {group.name}")
+    return render(
+        request,
+        "council/member.html",
+        {
+            "member": person,
+            "roles": [MemberRole(role).label for role in person.roles],
+            "group_roles": group_roles,
+            "committee_memberships": list(person.committee_memberships.all()),
+        },
+    )
+
+
+@login_required
+def officer(request, pk: int):
+    person = officer_for(viewer=request.user, pk=pk)
+    return render(
+        request,
+        "council/officer.html",
+        {
+            "officer": person,
+            "teams": [Team(team).label for team in person.teams],
+            "reports": list(person.reports.all()),
+        },
+    )
+
+
+# Council settings --------------------------------------------------------------------------
+
+
+def _long_date(date) -> str:
+    return dateformat.format(date, "j F Y")
+
+
+# After a change the settings page opens at its top, where the success banner takes focus (a
+# #fragment in the redirect would move focus away from it again).
+
+
+def _settings_page(request, council: Council, closure_form: ClosureDayForm):
+    return render(
+        request,
+        "council/settings.html",
+        {
+            "council": council,
+            "closure_days": list(council.closure_days.all()),
+            "form": closure_form,
+            "deadline_convention_name": DEADLINE_CONVENTION_NAMES[council.deadline_convention],
+            "deadline_convention_explanation": DEADLINE_CONVENTION_EXPLANATIONS[
+                council.deadline_convention
+            ],
+        },
+    )
+
+
+@login_required
+def council_settings(request):
+    council = council_settings_for(viewer=request.user)
+    return _settings_page(request, council, ClosureDayForm(action=reverse("closure-day-add")))
+
+
+@login_required
+def council_settings_change(request):
+    council = council_settings_for(viewer=request.user)
+    form = CouncilSettingsForm(request.POST if request.method == "POST" else None, council=council)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_council(
+                council=council,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except PreconditionFailed:
+            messages.error(
+                request,
+                "Someone else changed the council's settings while you were editing them. "
+                "Check the settings below and make your change again.",
+            )
+            return redirect("council-settings")
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The council's settings have been saved")
+            return redirect("council-settings")
+    return render(request, "council/settings_change.html", {"form": form, "council": council})
+
+
+@login_required
+@require_POST
+def closure_day_add(request):
+    council = council_settings_for(viewer=request.user)
+    form = ClosureDayForm(request.POST, action=reverse("closure-day-add"))
+    if form.is_valid():
+        date = form.cleaned_data["date"]
+        try:
+            services.add_closure_day(
+                council=council,
+                by=request.user,
+                date=date,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{_long_date(date)} is now a closure day")
+            return redirect("council-settings")
+    return _settings_page(request, council, form)
+
+
+@login_required
+@require_POST
+def closure_day_remove(request):
+    council = council_settings_for(viewer=request.user)
+    form = RemoveClosureDayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a closure day to remove")
+    else:
+        date = form.cleaned_data["date"]
+        try:
+            services.remove_closure_day(council=council, by=request.user, date=date)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{_long_date(date)} is no longer a closure day")
+    return redirect("council-settings")
