@@ -34,6 +34,7 @@ from .models import (
     User,
     Ward,
 )
+from .signals import calendar_changed
 
 OFFICER_FIELDS = (
     "full_name",
@@ -120,6 +121,8 @@ def _unique_in_council(**field_by_constraint: str):
 
 
 COUNCIL_FIELDS = ("name", "nation", "cutoff_time", "deadline_convention")
+# Settings that change how working days and due dates are counted (council.calendar).
+CALENDAR_FIELDS = {"nation", "cutoff_time", "deadline_convention"}
 
 
 def create_council(
@@ -167,7 +170,10 @@ def update_council(
         if not changed and not days_changed:
             return council
         council.full_clean(exclude=["slug"])
-        return save_new_version(council, update_fields=changed)
+        council = save_new_version(council, update_fields=changed)
+        if days_changed or set(changed) & CALENDAR_FIELDS:
+            calendar_changed.send(sender=Council, council=council, by=by)
+        return council
 
 
 def add_closure_day(*, council: Council, by, date: datetime.date, reason: str = "") -> ClosureDay:
@@ -181,6 +187,7 @@ def add_closure_day(*, council: Council, by, date: datetime.date, reason: str = 
         closure.full_clean(exclude=["council"])
         closure.save()
         save_new_version(council, update_fields=[])
+        calendar_changed.send(sender=Council, council=council, by=by)
         return closure
 
 
@@ -191,6 +198,7 @@ def remove_closure_day(*, council: Council, by, date: datetime.date) -> None:
         if not deleted:
             raise ValidationError({"date": [f"{date:%d %B %Y} is not a closure day."]})
         save_new_version(council, update_fields=[])
+        calendar_changed.send(sender=Council, council=council, by=by)
 
 
 # Accounts ----------------------------------------------------------------------------------

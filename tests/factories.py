@@ -166,3 +166,30 @@ def api_token(council: Council, scopes, *, name: str | None = None, **kwargs):
 
 
 _token_names = iter(range(1, 10**9))
+
+
+# Member enquiries ---------------------------------------------------------------------------
+
+
+def enquiry(council: Council, **fields):
+    """An enquiry logged through ``complaints.services.log_enquiry`` (so its reference, due
+    dates and timeline are real). Defaults: a new member of ``council``, logged by ``"test"``
+    by email, received an hour ago. Any ``log_enquiry`` argument may be given."""
+    import datetime
+
+    from django.utils import timezone
+
+    from complaints import services as complaints_services
+
+    defaults = {
+        "by": "test",
+        "subject": "Overgrown hedge on Mill Lane",
+        "description": "The hedge blocks the pavement.",
+        "channel": "email",
+        "constituent": {"name": "Pat Resident", "email": "pat@example.org"},
+        "received_at": timezone.now() - datetime.timedelta(hours=1),
+    }
+    fields = {**defaults, **fields}
+    if "member" not in fields:
+        fields["member"] = MemberFactory(council=council)
+    return complaints_services.log_enquiry(council=council, **fields)

@@ -67,13 +67,16 @@ SUPERUSERS = {"superuser"}
 
 @dataclass(frozen=True)
 class Route:
-    """One URL name. ``scope`` is the token resource; ``kwargs(world)`` builds its URL."""
+    """One URL name. ``scope`` is the token resource; ``kwargs(world)`` builds its URL.
+    ``headers`` go with every request (e.g. a stale ``If-Match``, so that a permitted write
+    answers 412 and writes nothing)."""
 
     scope: str | None = None
     kwargs: Callable[[dict], dict] = lambda world: {}
     query: dict = field(default_factory=dict)
     get: dict[str, int] | None = None
     writes: dict[str, dict[str, int]] = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)
 
 
 def organisation_list(scope: str, allowed=ADMINISTRATORS) -> Route:
@@ -91,6 +94,38 @@ def organisation_record(scope: str, key: str, allowed=ADMINISTRATORS) -> Route:
             "PATCH": writers(allowed, ok=200, detail=True),
             "PUT": writers(allowed, ok=400, detail=True),
         },
+    )
+
+
+# Member enquiries (complaints.permissions). Writes to one enquiry send a stale If-Match: whoever
+# may act gets 412 (400 for an action whose body is required, checked first) and nothing is
+# written. Those who may see it but not act get 403; those who may not see it, 404. The
+# matrix's member and officer are not the enquiry's member or assignee, so they see nothing.
+STALE_IF_MATCH = {"If-Match": '"0"'}
+ENQUIRY_READERS = {"casework", "monitoring_officer", "superuser", "token_with_scope"}
+ENQUIRY_WORKERS = {"casework", "superuser", "token_with_scope"}
+ENQUIRY_RECORD = expect(
+    404, anonymous=401, token_without_scope=403, **dict.fromkeys(ENQUIRY_READERS, 200)
+)
+ENQUIRY_LOGGERS = expect(400, anonymous=401, token_without_scope=403)  # every person of a council
+
+
+def enquiry_write(ok: int) -> dict[str, int]:
+    return expect(
+        404,
+        anonymous=401,
+        token_without_scope=403,
+        monitoring_officer=403,
+        **dict.fromkeys(ENQUIRY_WORKERS, ok),
+    )
+
+
+def enquiry_action(ok: int) -> Route:
+    return Route(
+        scope="enquiries",
+        kwargs=lambda world: {"pk": world["enquiry"].pk},
+        headers=STALE_IF_MATCH,
+        writes={"POST": enquiry_write(ok)},
     )
 
 
@@ -135,6 +170,25 @@ MATRIX: dict[str, Route] = {
     ),
     "committee-list": organisation_list("committees"),
     "committee-detail": organisation_record("committees", "committee"),
+    "enquiry-list": Route(scope="enquiries", get=COUNCIL_LIST, writes={"POST": ENQUIRY_LOGGERS}),
+    "enquiry-detail": Route(
+        scope="enquiries",
+        kwargs=lambda world: {"pk": world["enquiry"].pk},
+        headers=STALE_IF_MATCH,
+        get=ENQUIRY_RECORD,
+        writes={"PATCH": enquiry_write(412)},
+    ),
+    "enquiry-timeline": Route(
+        scope="enquiries",
+        kwargs=lambda world: {"pk": world["enquiry"].pk},
+        get=ENQUIRY_RECORD,
+    ),
+    "enquiry-acknowledge": enquiry_action(412),
+    "enquiry-holding-response": enquiry_action(400),
+    "enquiry-respond": enquiry_action(400),
+    "enquiry-assign": enquiry_action(400),
+    "enquiry-escalate": enquiry_action(400),
+    "enquiry-close": enquiry_action(412),
 }
 
 
@@ -185,6 +239,7 @@ def world(db):
         "member": factories.MemberFactory(council=council),
         "officer": factories.OfficerFactory(council=council, employee_number="E-MATRIX"),
         "committee": committee,
+        "enquiry": factories.enquiry(council),
     }
 
 
@@ -213,9 +268,11 @@ def statuses(world, route: Route, name: str, method: str) -> dict[str, int]:
     for role in ROLES:
         client = client_for(role, world, route)
         if method == "GET":
-            response = client.get(url, route.query)
+            response = client.get(url, route.query, headers=route.headers)
         else:
-            response = getattr(client, method.lower())(url, {}, format="json")
+            response = getattr(client, method.lower())(
+                url, {}, format="json", headers=route.headers
+            )
         answers[role] = response.status_code
     return answers
 

@@ -1,0 +1,81 @@
+"""Reads of member enquiries, scoped to who is looking (complaints.permissions says who sees
+what). Anything the viewer may not see is simply not in the queryset: 404, the same answer as
+for what does not exist (STYLE.md, Where things go).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from core.api.principal import is_token_principal
+from core.scoping import sees_all_councils, viewer_council_id
+from council.calendar import local_date
+from council.models import Directorate
+from council.roles import member_of, officer_of
+
+from .models import NO_RESPONSE_DUE, Enquiry, EnquiryEvent
+from .permissions import SCOPE, sees_every_enquiry
+
+ENQUIRY_RELATED = ("council", "member", "directorate", "assigned_officer")
+
+
+def enquiries_for(viewer) -> QuerySet[Enquiry]:
+    """The enquiries ``viewer`` (a User or an API token's principal) may see, with the rows
+    the API and pages show beside each joined in: one query per list page, whatever its length.
+
+    Finding out who the viewer is costs at most two queries (their officer and member
+    records, cached on the account), never one per row.
+    """
+    enquiries = Enquiry.objects.select_related(*ENQUIRY_RELATED)
+    if sees_all_councils(viewer):
+        return enquiries
+    council_id = viewer_council_id(viewer)
+    if council_id is None:
+        return enquiries.none()
+    enquiries = enquiries.filter(council_id=council_id)
+    if is_token_principal(viewer):
+        return enquiries if viewer.has_scope(SCOPE, write=False) else enquiries.none()
+    if sees_every_enquiry(viewer):
+        return enquiries
+    seen = Q(logged_by_id=viewer.pk)
+    member = member_of(viewer)
+    if member is not None:
+        seen |= Q(member_id=member.pk)
+    officer = officer_of(viewer)
+    if officer is not None:
+        seen |= Q(assigned_officer_id=officer.pk) | Q(assigned_officer__line_manager_id=officer.pk)
+        directed = Directorate.objects.filter(director_id=officer.pk).values("pk")
+        seen |= Q(directorate_id__in=directed)
+        if officer.directorate_id is not None:
+            seen |= Q(directorate_id=officer.directorate_id)
+    return enquiries.filter(seen)
+
+
+def timeline_for(enquiry: Enquiry) -> QuerySet[EnquiryEvent]:
+    """An enquiry's timeline, oldest first, with each actor's account. Whoever may see the
+    enquiry may see its timeline, so take ``enquiry`` from ``enquiries_for``."""
+    return EnquiryEvent.objects.filter(enquiry_id=enquiry.pk).select_related("by").order_by("id")
+
+
+def overdue_filter(now: datetime.datetime | None = None) -> Q:
+    """Enquiries whose running clock is overdue at ``now``: due before today in
+    Europe/London (council.calendar.is_overdue); none when no clock runs."""
+    today = local_date(now or timezone.now())
+    return Q(response_due__lt=today) & ~Q(response_due=NO_RESPONSE_DUE)
+
+
+def assignment_conflict(enquiry: Enquiry, officer) -> bool:
+    """Whether assigning ``enquiry`` to ``officer`` meets a declared relationship (DESIGN.md,
+    Declared relationships: the conflict check is used wherever the system picks a person).
+
+    The seam for the relationships issue, which owns the register and its one conflict
+    function ("do these two people have an active declared relationship on this date?"):
+    it answers for the enquiry's member and the officer, on today's date. Until declarations
+    exist there is nothing declared, so there is no conflict. ``services.assign_enquiry`` and
+    ``services.log_enquiry`` already act on the answer (409 unless an allowed person gives an
+    override reason).
+    """
+    return False

@@ -1,0 +1,12 @@
+"""Signals the organisation sends for other apps to act on.
+
+``calendar_changed`` is sent with ``council`` (locked, with its new version) and ``by`` inside
+the transaction that changed the council's working-day calendar: a closure day added or
+removed, or the nation, cut-off or deadline convention changed. Receivers run in that
+transaction, so what they recompute commits or rolls back with the change (complaints
+recomputes the due dates of open enquiries; DESIGN.md, The working-day calendar).
+"""
+
+from django.dispatch import Signal
+
+calendar_changed = Signal()
