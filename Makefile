@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.8
 ARGS ?=
+PYTEST_WORKERS ?= auto
 
 .PHONY: setup run test lint format bench demo-data check-deploy os-packages clean
 
@@ -24,7 +25,7 @@ run: setup
 
 ## The whole suite, browser tests included, against throwaway PostgreSQL and Redis.
 test: setup os-packages lint
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n $(PYTEST_WORKERS) $(ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
