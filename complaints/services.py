@@ -30,7 +30,7 @@ from council.models import Council, Directorate, Member, Officer, User
 from council.roles import member_of
 from council.services import actor_of
 
-from . import permissions, selectors
+from . import notifications, permissions, selectors
 from .choices import (
     ACTION_PAST_TENSE,
     ENQUIRY_TRANSITIONS,
@@ -317,7 +317,8 @@ def log_enquiry(
                 "assigned_officer": getattr(assigned_officer, "pk", None),
             },
         )
-        # Notifications (later part): tell the assigned officer, or the casework team.
+        # Notifications: tell the assigned officer.
+        notifications.tell_assignee(enquiry, now=now)
         return enquiry
 
 
@@ -553,7 +554,8 @@ def assign_enquiry(
             note=override_reason if overridden else "",
             detail={"from": previous, "to": officer.pk, "conflict_overridden": overridden},
         )
-        # Notifications (later part): tell the officer it is theirs.
+        # Notifications: tell the officer it is theirs.
+        notifications.tell_assignee(enquiry, now=now)
         return enquiry
 
 
@@ -616,7 +618,8 @@ def escalate_enquiry(
                 "by_member": by_member,
             },
         )
-        # Notifications (later part): tell whoever it is escalated to, and the assignee.
+        # Notifications: tell whoever it is escalated to, and the assignee.
+        notifications.tell_escalation(enquiry, target=target, now=now)
         return enquiry
 
 

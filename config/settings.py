@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "govuk_frontend_django",
     "core",
+    "core.notifications",
     "council",
     "protocols",
     "relationships",
@@ -146,6 +147,8 @@ EMAIL_BACKEND = env(
 EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="councilcase@localhost")
+EMAIL_FILE_PATH = env.path("DJANGO_EMAIL_FILE_PATH", default=BASE_DIR / ".local" / "mail")
+SITE_URL = env("DJANGO_SITE_URL", default="http://localhost:8000")
 
 REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL
@@ -159,6 +162,16 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Intervals in seconds, not crontabs: UTC intervals do not fire twice or skip at the UK clock
+# changes, and every task here is harmless to run twice (DESIGN.md, Member enquiries).
+# The DatabaseScheduler copies these into django-celery-beat's PeriodicTask rows on start.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deadlines": {
+        "task": "complaints.sweep_deadlines",
+        "schedule": env.float("COUNCILCASE_SWEEP_INTERVAL_SECONDS", default=300.0),
+    },
+    "relay-outbox": {"task": "notifications.relay_outbox", "schedule": 60.0},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -6,8 +6,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("council.api.urls")),
     path("api/v1/", include("complaints.api.urls")),
+    path("api/v1/", include("core.notifications.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("history/", include("core.urls")),
+    path("enquiries/", include("complaints.urls")),
     path("", include("council.urls")),
 ]

@@ -129,6 +129,26 @@ def enquiry_action(ok: int) -> Route:
     )
 
 
+TOKENS = ("token_with_scope", "token_without_scope")
+NOT_YOURS = expect(404, anonymous=401, **dict.fromkeys(TOKENS, 403))
+
+
+def someones_notification(world) -> int:
+    """A notification of another officer of the council (made once per test)."""
+    if "notification" not in world:
+        from core.notifications.services import notify
+
+        owner = factories.person("officer", world["council"])
+        (world["notification"],) = notify(
+            recipients=[owner],
+            kind="assigned",
+            subject="Matrix",
+            resource=world["directorate"],
+            dedupe_key_base="matrix",
+        )
+    return world["notification"]
+
+
 MATRIX: dict[str, Route] = {
     "schema": Route(get=PUBLIC),
     "api-docs": Route(get=PUBLIC),
@@ -189,6 +209,15 @@ MATRIX: dict[str, Route] = {
     "enquiry-assign": enquiry_action(400),
     "enquiry-escalate": enquiry_action(400),
     "enquiry-close": enquiry_action(412),
+    # Notifications: personal to the signed-in person; tokens (no person) are refused, and
+    # the matrix's notification belongs to someone else, so every role gets 404 for it.
+    "notification-list": Route(get=expect(200, anonymous=401, **dict.fromkeys(TOKENS, 403))),
+    "notification-detail": Route(
+        kwargs=lambda world: {"pk": someones_notification(world)}, get=NOT_YOURS
+    ),
+    "notification-read": Route(
+        kwargs=lambda world: {"pk": someones_notification(world)}, writes={"POST": NOT_YOURS}
+    ),
 }
 
 

@@ -1,0 +1,12 @@
+"""Reads of notifications: each person sees only their own."""
+
+from council.models import User
+
+from .models import Notification
+
+
+def notifications_for(viewer):
+    """The viewer's own notifications, newest first; nobody else's (404 through the API)."""
+    if not isinstance(viewer, User) or not viewer.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=viewer).order_by("-id")

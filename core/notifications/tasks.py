@@ -1,0 +1,20 @@
+"""Celery tasks of the outbox: thin wrappers over ``core.notifications.services``.
+
+Messages carry ids only (DESIGN.md, Security decisions: no personal data in Celery messages).
+"""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="notifications.deliver_notification", ignore_result=True)
+def deliver_notification(notification_id: int) -> bool:
+    return services.deliver(notification_id=notification_id)
+
+
+@shared_task(name="notifications.relay_outbox", ignore_result=True)
+def relay_outbox(older_than: int | None = None) -> int:
+    """Deliver what is still unsent ``older_than`` seconds (default: a minute) after it was
+    written; beat runs it every minute."""
+    return services.relay_unsent(older_than=older_than)
