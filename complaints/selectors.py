@@ -14,8 +14,9 @@ from core.api.principal import is_token_principal
 from core.scoping import sees_all_councils, viewer_council_id
 from council.calendar import local_date
 from council.models import Directorate
-from council.roles import member_of, officer_of
+from council.roles import DIRECTOR_SENIORITIES, is_chief_executive, member_of, officer_of
 
+from .choices import EnquiryStatus, EscalationTarget
 from .models import NO_RESPONSE_DUE, Enquiry, EnquiryEvent
 from .permissions import SCOPE, sees_every_enquiry
 
@@ -79,3 +80,58 @@ def assignment_conflict(enquiry: Enquiry, officer) -> bool:
     override reason).
     """
     return False
+
+
+# The pages' lists (complaints.views). Each is one query per page, whatever its length: the
+# joins come from ``enquiries_for``, and the order is the queue's index (response_due, id).
+
+
+def enquiry_queue(
+    viewer,
+    *,
+    status: str | None = None,
+    directorate=None,
+    assignee=None,
+    overdue: bool = False,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Enquiry]:
+    """The officer's queue: the enquiries ``viewer`` may see, most urgent first, narrowed by
+    status, directorate, assigned officer and whether the running clock is overdue."""
+    enquiries = enquiries_for(viewer)
+    if status:
+        enquiries = enquiries.filter(status=status)
+    if directorate is not None:
+        enquiries = enquiries.filter(directorate_id=directorate.pk)
+    if assignee is not None:
+        enquiries = enquiries.filter(assigned_officer_id=assignee.pk)
+    if overdue:
+        enquiries = enquiries.filter(overdue_filter(now))
+    return enquiries.order_by("response_due", "id")
+
+
+def casework_of(viewer) -> QuerySet[Enquiry]:
+    """A member's own enquiries ("My casework"), most urgent first; none for anyone else."""
+    member = member_of(viewer)
+    if member is None:
+        return Enquiry.objects.none()
+    return enquiries_for(viewer).filter(member_id=member.pk).order_by("response_due", "id")
+
+
+def escalations_for(viewer) -> QuerySet[Enquiry]:
+    """Escalated enquiries of the directorates ``viewer`` directs (named as director, or of
+    director seniority in it) and, for the Chief Executive, those escalated to them (a
+    dissatisfied member's, city council protocol 10.3.2), most urgent first; none for anyone
+    who directs nothing."""
+    officer = officer_of(viewer)
+    if officer is None:
+        return Enquiry.objects.none()
+    directed = Q(directorate__director_id=officer.pk)
+    if officer.seniority in DIRECTOR_SENIORITIES and officer.directorate_id is not None:
+        directed |= Q(directorate_id=officer.directorate_id)
+    if is_chief_executive(viewer):
+        directed |= Q(escalated_to=EscalationTarget.CHIEF_EXECUTIVE)
+    return (
+        enquiries_for(viewer)
+        .filter(directed, status=EnquiryStatus.ESCALATED)
+        .order_by("response_due", "id")
+    )

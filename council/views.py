@@ -65,6 +65,14 @@ def navigation_for(user, *, current_url_name: str | None = None) -> list[dict]:
         ("Home", "home", {"home"}),
         ("People", "people", {"people", "member", "officer"}),
     ]
+    # A person is an officer or a member: asking for the member record only when there is no
+    # officer keeps an officer's pages at the queries they had.
+    if officer_of(user) is not None:
+        sections.append(("Enquiries", "enquiry-queue", {"enquiry-queue", "enquiry-log", "enquiry"}))
+    elif member_of(user) is not None:
+        sections.append(("My casework", "my-casework", {"my-casework", "enquiry-raise"}))
+    if is_director(user):
+        sections.append(("Escalations", "enquiry-escalations", {"enquiry-escalations"}))
     if may_manage_council_settings(user):
         sections.append(
             (

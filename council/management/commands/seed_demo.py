@@ -323,4 +323,258 @@ def build_demo_council() -> Council:
     for local_part, _role in DEMO_SIGN_INS:
         user = User.objects.get(email__iexact=demo_email(local_part))
         services.set_password(user=user, by=by, password=DEMO_PASSWORD)
+    build_demo_enquiries(council)
     return council
+
+
+# Member enquiries --------------------------------------------------------------------------
+
+# (days before today it arrived, hour (UK time), member, officer's employee number or None,
+#  directorate, channel, subject, constituent, what happened since)
+DEMO_ENQUIRIES = [
+    # Received so that its first response falls due today (when today is a working day).
+    (
+        "due today",
+        11,
+        "Nadia Hussain",
+        "E1031",
+        "People",
+        "email",
+        "Adaptations for a disabled tenant",
+        "Mr J. Singh",
+        [],
+    ),
+    (
+        14,
+        10,
+        "Gareth Lloyd",
+        "E1011",
+        "Place",
+        "email",
+        "Pothole outside 14 Station Road",
+        "Tom Baker",
+        ["acknowledge"],
+    ),
+    (
+        12,
+        16,
+        "Jane Whitfield",
+        "E1011",
+        "Place",
+        "phone",
+        "Streetlight out on Abbey Walk",
+        "Mrs D. Okoro",
+        [],
+    ),
+    (
+        9,
+        11,
+        "Susan Doyle",
+        "E1031",
+        "People",
+        "letter",
+        "Damp in a council flat, Castle Court",
+        "Lee Grant",
+        ["holding_response"],
+    ),
+    (
+        8,
+        9,
+        "Peter Kowalski",
+        "E1012",
+        "Place",
+        "email",
+        "Missed bin collections on Quay Street",
+        "Ann Marsh",
+        ["escalate"],
+    ),
+    (
+        6,
+        14,
+        "Aisha Rahman",
+        "E1031",
+        "People",
+        "in_person",
+        "Housing register banding query",
+        "Omar Ali",
+        ["acknowledge", "respond"],
+    ),
+    (
+        5,
+        10,
+        "Jane Whitfield",
+        "E1011",
+        "Place",
+        "email",
+        "Overgrown hedge on Mill Lane",
+        "Pat Resident",
+        ["acknowledge", "respond", "close"],
+    ),
+    (
+        4,
+        12,
+        "Jane Whitfield",
+        "E1011",
+        "Place",
+        "email",
+        "Blocked drain at Abbey Green",
+        "Sue Hart",
+        ["acknowledge", "respond", "member_escalates"],
+    ),
+    (
+        3,
+        15,
+        "Fiona Grant",
+        None,
+        "Resources",
+        "phone",
+        "Council tax refund not received",
+        "Ravi Patel",
+        [],
+    ),
+    (
+        2,
+        10,
+        "Mark Adeyemi",
+        "E1012",
+        "Place",
+        "email",
+        "Fly-tipping behind Abbey shops",
+        "Jo Evans",
+        ["acknowledge"],
+    ),
+    (
+        1,
+        9,
+        "Colin Burke",
+        "E1011",
+        "Place",
+        "letter",
+        "Faded road markings at the school",
+        "Head teacher, Castle Primary",
+        [],
+    ),
+    (
+        0,
+        8,
+        "Jane Whitfield",
+        None,
+        None,
+        "phone",
+        "Noise from a late-night takeaway",
+        "Kim Lowe",
+        [],
+    ),
+]
+
+
+def build_demo_enquiries(council) -> None:
+    """Enquiries in every state, some overdue, logged and worked through complaints.services
+    at fixed times before now, so the queue, the timelines and the due dates are real."""
+    import zoneinfo
+
+    from django.utils import timezone
+
+    from complaints import services as enquiries
+    from council.models import Directorate, Member, Officer
+
+    by = "command:seed_demo"
+    caseworker = User.objects.get(email__iexact=demo_email("caseworker"))
+    london = zoneinfo.ZoneInfo("Europe/London")
+    now = timezone.now()
+    today = now.astimezone(london).date()
+    for (
+        days_ago,
+        hour,
+        member_name,
+        employee_number,
+        directorate_name,
+        channel,
+        subject,
+        constituent,
+        steps,
+    ) in DEMO_ENQUIRIES:
+        if days_ago == "due today":
+            days_ago = _days_ago_due_today(council, today, hour, london)
+        received_at = datetime.datetime.combine(
+            today - datetime.timedelta(days=days_ago), datetime.time(hour), london
+        )
+        if received_at > now:
+            received_at = now - datetime.timedelta(minutes=30)
+        member = Member.objects.get(council=council, full_name=member_name)
+        officer = (
+            Officer.objects.get(council=council, employee_number=employee_number)
+            if employee_number
+            else None
+        )
+        directorate = (
+            Directorate.objects.get(council=council, name=directorate_name)
+            if directorate_name
+            else None
+        )
+        # Each step happens some hours after the one before, never after now.
+        moments = iter(
+            min(received_at + datetime.timedelta(hours=4 * (n + 1)), now) for n in range(10)
+        )
+        enquiry = enquiries.log_enquiry(
+            council=council,
+            by=caseworker,
+            member=member,
+            constituent={"name": constituent},
+            subject=subject,
+            description=f"{constituent} contacted Cllr {member_name.split()[-1]} about this.",
+            directorate=directorate,
+            assigned_officer=officer,
+            channel=channel,
+            received_at=received_at,
+            now=next(moments),
+        )
+        for step in steps:
+            at = next(moments)
+            if step == "acknowledge":
+                enquiry = enquiries.acknowledge_enquiry(enquiry=enquiry, by=by, now=at)
+            elif step == "holding_response":
+                enquiry = enquiries.send_holding_response(
+                    enquiry=enquiry,
+                    by=by,
+                    reason="A surveyor needs to visit the flat before repairs can be agreed.",
+                    now=at,
+                )
+            elif step == "respond":
+                enquiry = enquiries.respond_to_enquiry(
+                    enquiry=enquiry,
+                    by=by,
+                    response="The work has been scheduled and the constituent told the date.",
+                    now=at,
+                )
+            elif step == "close":
+                enquiry = enquiries.close_enquiry(enquiry=enquiry, by=by, now=at)
+            elif step == "escalate":
+                enquiry = enquiries.escalate_enquiry(
+                    enquiry=enquiry,
+                    by=caseworker,
+                    reason="Overdue with no update from the service.",
+                    now=at,
+                )
+            elif step == "member_escalates":
+                enquiry = enquiries.escalate_enquiry(
+                    enquiry=enquiry,
+                    by=member.user,
+                    reason="The drain is still blocked a week after the response.",
+                    now=at,
+                )
+
+
+def _days_ago_due_today(council, today, hour, london) -> int:
+    """How many days ago an enquiry received at ``hour`` has its first response (3 working
+    days) due today; 3 when no such day exists (today is not a working day)."""
+    from council.calendar import calendar_for
+
+    calendar = calendar_for(council)
+    for days_ago in range(3, 12):
+        received_at = datetime.datetime.combine(
+            today - datetime.timedelta(days=days_ago), datetime.time(hour), london
+        )
+        if calendar.due_date(received_at, 3) == today:
+            return days_ago
+    return 3

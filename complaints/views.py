@@ -1,0 +1,407 @@
+"""The member enquiry pages: the officer's queue, logging an enquiry on a member's behalf, the
+enquiry page with its timeline and actions, the member's "My casework" and the director's
+escalations (DESIGN.md, Member enquiries).
+
+Views are thin: reads go through complaints.selectors (an enquiry the viewer may not see is
+not found, 404), every change through complaints.services with ``by=request.user`` and the
+version the person saw. The services' refusals become readable errors on the page: a stale
+version, an action the status does not allow (409) and an action the person may not take
+(403).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.errors import Conflict, PreconditionFailed
+from council.calendar import calendar_for, local_date
+from council.roles import is_chief_executive, is_director, member_of, officer_of
+from council.selectors import directorates_for, members_for, officers_for
+
+from . import permissions, selectors, services
+from .choices import ENQUIRY_TRANSITIONS, EnquiryChannel
+from .forms import (
+    ACTION_FORMS,
+    LogEnquiryForm,
+    MemberEscalateForm,
+    QueueFilterForm,
+    RaiseEnquiryForm,
+    add_enquiry_errors,
+)
+from .models import NO_RESPONSE_DUE
+
+ENQUIRIES_PER_PAGE = 25
+STALE_MESSAGE = (
+    "This enquiry has changed since you opened it. Check its status and timeline below, then "
+    "try again."
+)
+
+SERVICE_ACTIONS = {
+    "acknowledge": services.acknowledge_enquiry,
+    "holding_response": services.send_holding_response,
+    "respond": services.respond_to_enquiry,
+    "assign": services.assign_enquiry,
+    "escalate": services.escalate_enquiry,
+    "close": services.close_enquiry,
+}
+DONE = {
+    "acknowledge": "The enquiry has been acknowledged",
+    "holding_response": "The holding response has been sent",
+    "respond": "The response has been sent",
+    "assign": "The enquiry has been assigned",
+    "escalate": "The enquiry has been escalated",
+    "close": "The enquiry has been closed",
+}
+
+
+# Choices from the viewer's council ---------------------------------------------------------
+
+
+def _directorates(viewer):
+    return directorates_for(viewer).order_by("name")
+
+
+def _officers(viewer):
+    return officers_for(viewer).filter(active=True).order_by("full_name", "id")
+
+
+def _members(viewer):
+    return members_for(viewer).order_by("full_name", "id")
+
+
+# Keyset pages --------------------------------------------------------------------------------
+
+
+@dataclass
+class KeysetPage:
+    """One page of a list ordered by (response_due, id), found from the row before or after
+    it rather than by counting: a deep page costs what the first does, and no COUNT(*)."""
+
+    object_list: list
+    previous_href: str | None
+    next_href: str | None
+
+
+def _cursor(enquiry) -> str:
+    return f"{enquiry.response_due.isoformat()}.{enquiry.pk}"
+
+
+def _parse_cursor(value: str | None):
+    if not value:
+        return None
+    try:
+        day, pk = value.split(".", 1)
+        return datetime.date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+
+
+def keyset_page(request, queryset, per_page: int = ENQUIRIES_PER_PAGE) -> KeysetPage:
+    """The page ``?after=`` or ``?before=`` a cursor (the first page without either), with
+    links to the pages either side that keep the request's other parameters (the filters)."""
+    after = _parse_cursor(request.GET.get("after"))
+    before = None if after else _parse_cursor(request.GET.get("before"))
+    if before:
+        day, pk = before
+        rows = list(
+            queryset.filter(
+                Q(response_due__lte=day), Q(response_due__lt=day) | Q(id__lt=pk)
+            ).order_by("-response_due", "-id")[: per_page + 1]
+        )
+        more_before = len(rows) > per_page
+        rows = rows[:per_page][::-1]
+        has_previous, has_next = more_before, True
+    else:
+        if after:
+            day, pk = after
+            # The range condition on its own lets the index scan start at the cursor.
+            queryset = queryset.filter(
+                Q(response_due__gte=day), Q(response_due__gt=day) | Q(id__gt=pk)
+            )
+        rows = list(queryset[: per_page + 1])
+        has_next = len(rows) > per_page
+        rows = rows[:per_page]
+        has_previous = after is not None
+
+    def href(key, enquiry):
+        query = request.GET.copy()
+        query.pop("after", None)
+        query.pop("before", None)
+        query[key] = _cursor(enquiry)
+        return "?" + query.urlencode()
+
+    return KeysetPage(
+        object_list=rows,
+        previous_href=href("before", rows[0]) if has_previous and rows else None,
+        next_href=href("after", rows[-1]) if has_next and rows else None,
+    )
+
+
+def _rows(enquiries, now: datetime.datetime) -> list[dict]:
+    """Each enquiry with whether its running clock is overdue or due today."""
+    today = local_date(now)
+    rows = []
+    for enquiry in enquiries:
+        due = enquiry.response_due if enquiry.response_due != NO_RESPONSE_DUE else None
+        rows.append(
+            {
+                "enquiry": enquiry,
+                "due": due,
+                "overdue": due is not None and due < today,
+                "due_today": due == today,
+            }
+        )
+    return rows
+
+
+def _require_officer(user):
+    if officer_of(user) is None and not getattr(user, "is_superuser", False):
+        raise Http404("Enquiries are worked by officers")
+
+
+# The officer's queue -----------------------------------------------------------------------
+
+
+@login_required
+def queue(request):
+    _require_officer(request.user)
+    form = QueueFilterForm(
+        request.GET if request.GET else None,
+        directorates=_directorates(request.user),
+        officers=_officers(request.user),
+    )
+    now = timezone.now()
+    enquiries = selectors.enquiry_queue(request.user, now=now, **form.filters())
+    page = keyset_page(request, enquiries)
+    return render(
+        request,
+        "complaints/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": _rows(page.object_list, now),
+            "filtered": bool(form.filters() and any(form.filters().values())),
+            "may_log": True,
+        },
+    )
+
+
+# Logging an enquiry ------------------------------------------------------------------------
+
+
+@login_required
+def log_enquiry(request):
+    _require_officer(request.user)
+    user = request.user
+    form = LogEnquiryForm(
+        request.POST if request.method == "POST" else None,
+        members=_members(user),
+        directorates=_directorates(user),
+        officers=_officers(user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enquiry = services.log_enquiry(
+                council=data["member"].council,
+                by=user,
+                member=data["member"],
+                constituent=form.constituent(),
+                subject=data["subject"],
+                description=data["description"],
+                directorate=data["directorate"],
+                assigned_officer=data["assigned_officer"],
+                channel=data["channel"],
+                received_at=form.received_at(),
+            )
+        except ValidationError as error:
+            add_enquiry_errors(form, error, LogEnquiryForm.SERVICE_FIELDS)
+        except (Conflict, PermissionDenied) as error:
+            form.add_error(None, getattr(error, "message", None) or str(error))
+        else:
+            messages.success(request, f"Enquiry {enquiry.reference} has been logged")
+            return redirect("enquiry", pk=enquiry.pk)
+    return render(request, "complaints/log.html", {"form": form})
+
+
+# The enquiry page --------------------------------------------------------------------------
+
+
+def _action_url(enquiry, action: str) -> str:
+    return reverse("enquiry-action", args=[enquiry.pk, action.replace("_", "-")])
+
+
+def _action_form(user, enquiry, action: str, data=None):
+    url = _action_url(enquiry, action)
+    if action == "assign":
+        return ACTION_FORMS[action](data, enquiry=enquiry, url=url, officers=_officers(user))
+    if action == "escalate" and officer_of(user) is None and member_of(user) is not None:
+        return MemberEscalateForm(data, enquiry=enquiry, url=url)
+    return ACTION_FORMS[action](data, enquiry=enquiry, url=url)
+
+
+def _actions_for(user, enquiry) -> list[str]:
+    """The actions ``user`` may take on ``enquiry`` in its status, in the order shown."""
+    return [
+        action
+        for action in ACTION_FORMS
+        if enquiry.status in ENQUIRY_TRANSITIONS[action][0]
+        and permissions.may_act(user, action, enquiry)
+    ]
+
+
+def _enquiry_page(request, enquiry, *, bound=None, error: str | None = None, status=200):
+    user = request.user
+    forms = [
+        bound
+        if bound is not None and bound.action == action
+        else _action_form(user, enquiry, action)
+        for action in _actions_for(user, enquiry)
+    ]
+    if bound is not None and bound not in forms:
+        forms.append(bound)
+    now = timezone.now()
+    calendar = calendar_for(enquiry.council)
+    return render(
+        request,
+        "complaints/enquiry.html",
+        {
+            "enquiry": enquiry,
+            "row": _rows([enquiry], now)[0],
+            "receipt_explanation": calendar.explain_receipt(enquiry.received_at),
+            "timeline": list(selectors.timeline_for(enquiry)),
+            "action_forms": forms,
+            "bound": bound,
+            "page_error": error,
+            "is_member": officer_of(user) is None and member_of(user) is not None,
+        },
+        status=status,
+    )
+
+
+def _visible_enquiry(user, pk: int):
+    return get_object_or_404(selectors.enquiries_for(user), pk=pk)
+
+
+@login_required
+def enquiry_detail(request, pk: int):
+    return _enquiry_page(request, _visible_enquiry(request.user, pk))
+
+
+@login_required
+@require_POST
+def enquiry_action(request, pk: int, action: str):
+    action = action.replace("-", "_")
+    if action not in SERVICE_ACTIONS:
+        raise Http404("No such action")
+    user = request.user
+    enquiry = _visible_enquiry(user, pk)
+    form = _action_form(user, enquiry, action, request.POST)
+    if not form.is_valid():
+        return _enquiry_page(request, enquiry, bound=form)
+    try:
+        SERVICE_ACTIONS[action](
+            enquiry=enquiry,
+            by=user,
+            expected_version=form.cleaned_data["version"],
+            **form.service_arguments(),
+        )
+    except ValidationError as error:
+        add_enquiry_errors(form, error)
+        return _enquiry_page(request, enquiry, bound=form)
+    except PreconditionFailed:
+        return _enquiry_page(request, _visible_enquiry(user, pk), error=STALE_MESSAGE, status=409)
+    except Conflict as error:
+        return _enquiry_page(request, _visible_enquiry(user, pk), error=error.message, status=409)
+    except PermissionDenied:
+        return _enquiry_page(
+            request,
+            enquiry,
+            error="You cannot do this to this enquiry. Ask the casework team if it needs doing.",
+            status=403,
+        )
+    messages.success(request, DONE[action])
+    return redirect("enquiry", pk=pk)
+
+
+# The member's casework ---------------------------------------------------------------------
+
+
+def _require_member(user):
+    if member_of(user) is None:
+        raise Http404("My casework is for members")
+
+
+@login_required
+def my_casework(request):
+    _require_member(request.user)
+    now = timezone.now()
+    page = keyset_page(request, selectors.casework_of(request.user))
+    return render(
+        request,
+        "complaints/mine.html",
+        {"page": page, "rows": _rows(page.object_list, now)},
+    )
+
+
+@login_required
+def raise_enquiry(request):
+    _require_member(request.user)
+    user = request.user
+    member = member_of(user)
+    form = RaiseEnquiryForm(
+        request.POST if request.method == "POST" else None, directorates=_directorates(user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enquiry = services.log_enquiry(
+                council=member.council,
+                by=user,
+                member=member,
+                constituent=form.constituent(),
+                subject=data["subject"],
+                description=data["description"],
+                directorate=data["directorate"],
+                channel=EnquiryChannel.PORTAL,
+                received_at=timezone.now(),
+            )
+        except ValidationError as error:
+            add_enquiry_errors(form, error, RaiseEnquiryForm.SERVICE_FIELDS)
+        except (Conflict, PermissionDenied) as error:
+            form.add_error(None, getattr(error, "message", None) or str(error))
+        else:
+            messages.success(request, f"Your enquiry {enquiry.reference} has been raised")
+            return redirect("enquiry", pk=enquiry.pk)
+    return render(request, "complaints/raise.html", {"form": form})
+
+
+# The director's escalations ----------------------------------------------------------------
+
+
+@login_required
+def escalations(request):
+    if not is_director(request.user):
+        raise Http404("Escalations are for directors")
+    now = timezone.now()
+    page = keyset_page(request, selectors.escalations_for(request.user))
+    return render(
+        request,
+        "complaints/escalations.html",
+        {
+            "page": page,
+            "rows": _rows(page.object_list, now),
+            "is_chief_executive": is_chief_executive(request.user),
+        },
+    )
