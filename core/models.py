@@ -1,6 +1,10 @@
-"""Abstract bases every domain model shares. No domain rules live here."""
+"""Abstract bases every domain model shares, and the audit trail. No domain rules live here."""
 
 from django.db import models
+
+from .audit.models import AuditAction, AuditEvent
+
+__all__ = ["AuditAction", "AuditEvent", "VersionedModel"]
 
 
 class VersionedModel(models.Model):
