@@ -39,6 +39,8 @@ format: setup
 bench: setup
 	$(PY) scripts/with_services.py $(PY) bench/working_days.py
 	$(PY) scripts/with_services.py $(PY) bench/audit.py
+	$(PY) scripts/with_services.py $(PY) bench/sweep.py
+	$(PY) scripts/with_services.py $(PY) bench/lists.py
 
 demo-data: setup
 	$(PY) scripts/with_services.py --persistent $(PY) manage.py seed_demo

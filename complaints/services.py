@@ -7,8 +7,8 @@ action against ``choices.ENQUIRY_TRANSITIONS`` (409), then writes the change and
 the enquiry's timeline. Bad input raises ``ValidationError`` naming the field before anything
 is written. The audit trail is written by database triggers (core.audit).
 
-Notifications are a later part of this issue: each function marks with a comment where its
-outbox rows are written, in the same transaction as the change (DESIGN.md, Member enquiries).
+Each function writes its outbox rows (complaints.notifications) in the same transaction as
+the change, where a comment marks them (DESIGN.md, Member enquiries).
 ``now`` defaults to the current time; the deadline sweep and tests pass their own.
 """
 
@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from core.audit import acting_as
 from core.errors import Conflict
+from core.notifications.choices import NotificationKind
 from core.versioning import check_version, save_new_version
 from council.calendar import LONDON, OutsideCalendar, calendar_for, local_date
 from council.models import Council, Directorate, Member, Officer, User
@@ -400,7 +401,8 @@ def acknowledge_enquiry(
             at=now,
             detail={"response_due": _iso(enquiry.response_due)},
         )
-        # Notifications (later part): tell the member it has been acknowledged.
+        # Notifications: tell the member (the reasons and the response are on the enquiry's page).
+        notifications.tell_member(enquiry, kind=NotificationKind.ACKNOWLEDGED, now=now)
         return enquiry
 
 
@@ -438,7 +440,8 @@ def send_holding_response(
             note=reason,
             detail={"response_due": _iso(enquiry.response_due)},
         )
-        # Notifications (later part): send the member the holding response with its reasons.
+        # Notifications: tell the member (the reasons and the response are on the enquiry's page).
+        notifications.tell_member(enquiry, kind=NotificationKind.HOLDING_RESPONSE, now=now)
         return enquiry
 
 
@@ -477,7 +480,8 @@ def respond_to_enquiry(
                 "in_time": None if due == NO_RESPONSE_DUE else local_date(now) <= due,
             },
         )
-        # Notifications (later part): send the member the response.
+        # Notifications: tell the member (the reasons and the response are on the enquiry's page).
+        notifications.tell_member(enquiry, kind=NotificationKind.RESPONDED, now=now)
         return enquiry
 
 
@@ -646,8 +650,9 @@ def recompute_due_dates(*, council: Council, by) -> int:
     (DESIGN.md, The working-day calendar). Returns how many moved.
 
     Set-based, so its cost in queries does not grow with the number of enquiries: one read of
-    the open enquiries (locked), one UPDATE of those that moved (from arrays, with unnest),
-    one INSERT of their timeline entries. Each receipt day comes from the calendar's own
+    the open enquiries (locked), one UPDATE of those that moved (from arrays, with unnest;
+    the same statement writes their members' and assignees' notifications), one INSERT of
+    their timeline entries. Each receipt day comes from the calendar's own
     ``receipt_day`` (in memory, so the rule stays in council.calendar), and the due dates for
     all of them at once from its vectorised ``bulk_due_dates``. Each enquiry keeps the
     working days of the standard it was logged under. Closed enquiries keep the dates they
@@ -722,8 +727,9 @@ def recompute_due_dates(*, council: Council, by) -> int:
             )
         if not ids:
             return 0
-        with connection.cursor() as cursor:
-            cursor.execute(_RECOMPUTE_UPDATE, [now, ids, firsts, fulls, responses])
+        # Notifications: the same statement tells each member and assignee their dates moved.
+        notifications.move_due_dates_and_tell(
+            update_sql=_RECOMPUTE_UPDATE, params=[now, ids, firsts, fulls, responses], now=now
+        )
         EnquiryEvent.objects.bulk_create(events)
-        # Notifications (later part): tell each assignee their due dates moved.
         return len(ids)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("history/", include("core.urls")),
     path("enquiries/", include("complaints.urls")),
+    path("notifications/", include("core.notifications.urls")),
     path("", include("council.urls")),
 ]

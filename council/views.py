@@ -208,6 +208,10 @@ def home(request):
             ],
             "may_manage_council_settings": may_manage_council_settings(user),
             "is_council_administrator": is_council_administrator(user),
+            # The same checks as the navigation's, cached on the user: no further queries.
+            "is_officer": officer_of(user) is not None,
+            "is_member": officer_of(user) is None and member_of(user) is not None,
+            "is_director": is_director(user),
         },
     )
 

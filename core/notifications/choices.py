@@ -9,3 +9,8 @@ class NotificationKind(models.TextChoices):
     ESCALATED = "escalated", "Escalated"
     ASSIGNED = "assigned", "Assigned to you"
     STAGE_OPENED = "stage_opened", "Complaint stage opened"
+    # A member is told of each step on their enquiry (city council protocol 10.3.1).
+    ACKNOWLEDGED = "acknowledged", "Enquiry acknowledged"
+    HOLDING_RESPONSE = "holding_response", "Holding response"
+    RESPONDED = "responded", "Response sent"
+    DUE_DATES_CHANGED = "due_dates_changed", "Due dates changed"

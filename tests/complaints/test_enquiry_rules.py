@@ -613,7 +613,7 @@ def test_recomputing_costs_the_same_queries_for_any_number_of_enquiries(
 # add_closure_day's own (savepoint, actor, lock, exists, insert, new version and its re-read)
 # and the recompute's: savepoint, actor, lock, the open enquiries, the new calendar's closure
 # days, one UPDATE, one INSERT of timeline entries, then putting back actor and savepoints.
-RECOMPUTE_QUERIES = 18
+RECOMPUTE_QUERIES = 17
 
 
 # The database backs the rules --------------------------------------------------------------

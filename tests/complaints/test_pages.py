@@ -233,10 +233,11 @@ def test_queue_pages_by_keyset_and_keeps_the_filters(client, demo):
     assert received[0].reference in back and received[24].reference in back
 
 
-# Query counts: session, user, the viewer's officer record, the filter form's directorates
-# and officers, and one query for the page (no COUNT). The same for 5 and 50 enquiries.
+# Query counts: session, user, the viewer's officer record, the header's unread notifications
+# (one COUNT), the filter form's directorates and officers, and one query for the page (no
+# COUNT of enquiries). The same for 5 and 50 enquiries.
 
-QUEUE_QUERIES = 6
+QUEUE_QUERIES = 7
 
 
 @pytest.mark.parametrize("extra", [5, 50])
@@ -254,12 +255,12 @@ def test_my_casework_and_escalations_query_counts_are_constant(
 ):
     log_many(demo, extra)
     sign_in(client, "councillor")
-    # session, user, officer record, member record, the page
-    with django_assert_num_queries(5):
+    # session, user, officer record, member record, unread count, the page
+    with django_assert_num_queries(6):
         assert client.get(url("my-casework")).status_code == 200
     sign_in(client, "director.place")
-    # session, user, officer record, member record, the page
-    with django_assert_num_queries(5):
+    # session, user, officer record, member record, unread count, the page
+    with django_assert_num_queries(6):
         assert client.get(url("enquiry-escalations")).status_code == 200
 
 
@@ -267,8 +268,9 @@ def test_enquiry_page_query_count_is_pinned(client, demo, django_assert_num_quer
     sign_in(client, "caseworker")
     page = url("enquiry", enquiry(STREETLIGHT).pk)
     client.get(page)  # the council's calendar is cached after its first use
-    # session, user, officer record, the enquiry, its timeline, the assign form's officers
-    with django_assert_num_queries(6):
+    # session, user, officer record, unread count, the enquiry, its timeline, the assign
+    # form's officers
+    with django_assert_num_queries(7):
         assert client.get(page).status_code == 200
 
 

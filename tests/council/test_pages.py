@@ -207,10 +207,11 @@ def test_directory_rejects_an_overlong_search_with_an_error_summary(client, demo
     assert "Search words must be 100 characters or fewer" in page
 
 
-# Query counts: session, user, the viewer's officer record (roles for the navigation), then
-# the page's own reads. They do not grow with the number of people.
+# Query counts: session, user, the viewer's officer record (roles for the navigation), the
+# header's unread notifications (one COUNT), then the page's own reads. They do not grow with
+# the number of people.
 
-DIRECTORY_QUERIES = 5  # session, user, officer record, count, page
+DIRECTORY_QUERIES = 6  # session, user, officer record, unread count, count, page
 
 
 @pytest.mark.parametrize("extra_people", [0, 80])
@@ -232,11 +233,11 @@ def test_person_pages_query_counts_are_pinned(client, demo, django_assert_num_qu
     sign_in(client, "officer")
     member = Member.objects.get(full_name="Peter Kowalski")
     officer = Officer.objects.get(full_name="Priya Shah")
-    # session, user, viewer's officer record, the member, their committee memberships
-    with django_assert_num_queries(5):
+    # session, user, viewer's officer record, unread count, the member, their committees
+    with django_assert_num_queries(6):
         assert client.get(reverse("member", args=[member.pk])).status_code == 200
-    # session, user, viewer's officer record, the officer, the people they manage
-    with django_assert_num_queries(5):
+    # session, user, viewer's officer record, unread count, the officer, their reports
+    with django_assert_num_queries(6):
         assert client.get(reverse("officer", args=[officer.pk])).status_code == 200
 
 
