@@ -29,11 +29,14 @@ FRIDAY_20 = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)  # 1 working day o
 MONDAY_23 = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 2 working days overdue
 
 
+SWEEP_KINDS = ("reminder", "overdue", "escalated")
+
+
 def told(enquiry, kind=None):
-    """(kind, recipient) of the sweep's notifications about ``enquiry`` (logging it with an
-    assignee also tells them it is theirs: not the sweep's)."""
-    rows = Notification.objects.filter(resource_type="enquiry", resource_id=enquiry.pk).exclude(
-        kind="assigned"
+    """(kind, recipient) of the sweep's notifications about ``enquiry``. Notices the services
+    send (assigned, and the member's acknowledged/holding/responded) are not the sweep's."""
+    rows = Notification.objects.filter(
+        resource_type="enquiry", resource_id=enquiry.pk, kind__in=SWEEP_KINDS
     )
     if kind:
         rows = rows.filter(kind=kind)
