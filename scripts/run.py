@@ -59,9 +59,11 @@ def main():
             print("\nStopping…")
             return 0
         finally:
+            # SIGTERM to each main process only: Celery then stops its own pool children
+            # (a warm shutdown); the whole group is killed only if it does not stop in time.
             for p in processes.values():
                 if p.poll() is None:
-                    os.killpg(p.pid, signal.SIGTERM)
+                    p.terminate()
             for p in processes.values():
                 try:
                     p.wait(timeout=15)
