@@ -211,6 +211,9 @@ class Enquiry(VersionedModel):
     response = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
+    # Set when the assigned officer leaves the council (HR sync, ``active: false``): the case
+    # waits for reassignment, to the leaver's line manager by default (DESIGN.md, HR sync).
+    reassignment_needed_since = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     escalated_to = models.CharField(max_length=40, choices=EscalationTarget.choices, blank=True)
     logged_by = models.ForeignKey(

@@ -324,6 +324,12 @@ def build_demo_council() -> Council:
         user = User.objects.get(email__iexact=demo_email(local_part))
         services.set_password(user=user, by=by, password=DEMO_PASSWORD)
     build_demo_enquiries(council)
+    # Each app adds its own demo records, through its own services.
+    from protocols.demo import build_demo_protocol
+    from relationships.demo import build_demo_declarations
+
+    build_demo_protocol(council)
+    build_demo_declarations(council)
     return council
 
 

@@ -1,0 +1,3 @@
+"""The protocols API (API.md)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The protocols pages."""
+
+urlpatterns: list = []

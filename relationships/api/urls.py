@@ -1,0 +1,3 @@
+"""The relationships API (API.md)."""
+
+urlpatterns: list = []

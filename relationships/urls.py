@@ -1,0 +1,3 @@
+"""The relationships pages."""
+
+urlpatterns: list = []
