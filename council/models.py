@@ -19,6 +19,7 @@ from .choices import (
     CommitteeKind,
     CommitteeRole,
     DeadlineConvention,
+    DeclarationRecipient,
     MemberKind,
     MemberRole,
     Nation,
@@ -41,6 +42,13 @@ class Council(VersionedModel):
     )
     deadline_convention = models.CharField(
         max_length=20, choices=DeadlineConvention.choices, default=DeadlineConvention.DEEMED_RECEIPT
+    )
+    declarations_go_to = models.CharField(
+        max_length=20,
+        choices=DeclarationRecipient.choices,
+        default=DeclarationRecipient.MONITORING_OFFICER,
+        help_text="Who receives declarations of relationships (organisation memberships always "
+        "go to the Monitoring Officer).",
     )
 
     class Meta:
