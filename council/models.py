@@ -266,6 +266,15 @@ class Committee(VersionedModel):
     members = models.ManyToManyField(
         Member, through="CommitteeMembership", related_name="committees"
     )
+    convened_about = models.ForeignKey(
+        "Officer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="panels_about",
+        help_text="The officer a panel is convened about (e.g. a hearing), whose declared "
+        "relationships with members bar those members from sitting on it.",
+    )
 
     class Meta:
         ordering = ["name"]
