@@ -12,18 +12,17 @@ version, an action the status does not allow (409) and an action the person may 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import keyset
 from core.errors import Conflict, PreconditionFailed
 from council.calendar import calendar_for, local_date
 from council.roles import is_chief_executive, is_director, member_of, officer_of
@@ -80,72 +79,13 @@ def _members(viewer):
     return members_for(viewer).order_by("full_name", "id")
 
 
-# Keyset pages --------------------------------------------------------------------------------
+# Lists page by keyset on the queue's order (core.keyset): a deep page costs what the first
+# does, and a long run of one due date neither repeats nor drops a row.
+QUEUE_ORDER = ("response_due", "id")
 
 
-@dataclass
-class KeysetPage:
-    """One page of a list ordered by (response_due, id), found from the row before or after
-    it rather than by counting: a deep page costs what the first does, and no COUNT(*)."""
-
-    object_list: list
-    previous_href: str | None
-    next_href: str | None
-
-
-def _cursor(enquiry) -> str:
-    return f"{enquiry.response_due.isoformat()}.{enquiry.pk}"
-
-
-def _parse_cursor(value: str | None):
-    if not value:
-        return None
-    try:
-        day, pk = value.split(".", 1)
-        return datetime.date.fromisoformat(day), int(pk)
-    except ValueError:
-        return None
-
-
-def keyset_page(request, queryset, per_page: int = ENQUIRIES_PER_PAGE) -> KeysetPage:
-    """The page ``?after=`` or ``?before=`` a cursor (the first page without either), with
-    links to the pages either side that keep the request's other parameters (the filters)."""
-    after = _parse_cursor(request.GET.get("after"))
-    before = None if after else _parse_cursor(request.GET.get("before"))
-    if before:
-        day, pk = before
-        rows = list(
-            queryset.filter(
-                Q(response_due__lte=day), Q(response_due__lt=day) | Q(id__lt=pk)
-            ).order_by("-response_due", "-id")[: per_page + 1]
-        )
-        more_before = len(rows) > per_page
-        rows = rows[:per_page][::-1]
-        has_previous, has_next = more_before, True
-    else:
-        if after:
-            day, pk = after
-            # The range condition on its own lets the index scan start at the cursor.
-            queryset = queryset.filter(
-                Q(response_due__gte=day), Q(response_due__gt=day) | Q(id__gt=pk)
-            )
-        rows = list(queryset[: per_page + 1])
-        has_next = len(rows) > per_page
-        rows = rows[:per_page]
-        has_previous = after is not None
-
-    def href(key, enquiry):
-        query = request.GET.copy()
-        query.pop("after", None)
-        query.pop("before", None)
-        query[key] = _cursor(enquiry)
-        return "?" + query.urlencode()
-
-    return KeysetPage(
-        object_list=rows,
-        previous_href=href("before", rows[0]) if has_previous and rows else None,
-        next_href=href("after", rows[-1]) if has_next and rows else None,
-    )
+def keyset_page(request, queryset, per_page: int = ENQUIRIES_PER_PAGE) -> keyset.LinkedPage:
+    return keyset.page_for_request(request, queryset, QUEUE_ORDER, per_page)
 
 
 def _rows(enquiries, now: datetime.datetime) -> list[dict]:

@@ -102,7 +102,7 @@ API_SCOPE_RESOURCES = (
 
 class DeclarationRecipient(models.TextChoices):
     """To whom a council's members and officers declare relationships (city council protocol
-    4.5–4.6: "the Chief Executive or the Monitoring Officer", as each council decides)."""
+    4.5-4.6: "the Chief Executive or the Monitoring Officer", as each council decides)."""
 
     CHIEF_EXECUTIVE = "chief_executive", "Chief Executive"
     MONITORING_OFFICER = "monitoring_officer", "Monitoring Officer"

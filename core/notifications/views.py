@@ -8,13 +8,15 @@ not found, 404), marking read through ``services.mark_read``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
+
+from core import keyset
 
 from . import selectors, services
 
@@ -35,43 +37,9 @@ def resource_url(notification) -> str | None:
         return None
 
 
-@dataclass
-class KeysetPage:
-    """One page of notifications by id, newest first, found from the row before or after it:
-    a deep page costs what the first does, and there is no COUNT(*)."""
-
-    object_list: list
-    previous_href: str | None
-    next_href: str | None
-
-
-def _cursor(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
-def keyset_page(request, queryset, per_page: int = NOTIFICATIONS_PER_PAGE) -> KeysetPage:
-    """The page ``?after=<id>`` (older) or ``?before=<id>`` (newer), the first without
-    either; ``queryset`` is ordered newest first (``-id``)."""
-    after = _cursor(request.GET.get("after"))
-    before = None if after else _cursor(request.GET.get("before"))
-    if before:
-        rows = list(queryset.filter(id__gt=before).order_by("id")[: per_page + 1])
-        has_previous = len(rows) > per_page
-        rows = rows[:per_page][::-1]
-        has_next = True
-    else:
-        if after:
-            queryset = queryset.filter(id__lt=after)
-        rows = list(queryset[: per_page + 1])
-        has_next = len(rows) > per_page
-        rows = rows[:per_page]
-        has_previous = after is not None
-    base = reverse("notifications")
-    return KeysetPage(
-        object_list=rows,
-        previous_href=f"{base}?before={rows[0].pk}" if has_previous and rows else None,
-        next_href=f"{base}?after={rows[-1].pk}" if has_next and rows else None,
-    )
+def keyset_page(request, queryset, per_page: int = NOTIFICATIONS_PER_PAGE) -> keyset.LinkedPage:
+    """Newest first, paged by keyset on id (core.keyset)."""
+    return keyset.page_for_request(request, queryset, ("-id",), per_page)
 
 
 @login_required
@@ -107,9 +75,7 @@ def notification_mark_read(request, pk: int):
     notification = services.mark_read(notification=_own(request, pk), by=request.user)
     messages.success(request, f"“{notification.subject}” is marked as read")
     back = reverse("notifications")
-    after, before = _cursor(request.POST.get("after")), _cursor(request.POST.get("before"))
-    if after:
-        back += f"?after={after}"
-    elif before:
-        back += f"?before={before}"
+    cursor = request.POST.get(keyset.CURSOR_PARAMETER)
+    if cursor:  # back to the page the person was on (an unknown cursor shows the first)
+        back += "?" + urlencode({keyset.CURSOR_PARAMETER: cursor})
     return redirect(back)

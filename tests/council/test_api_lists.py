@@ -83,7 +83,7 @@ def test_the_previous_link_walks_back(council, client_as):
     assert first["previous"] is None
 
 
-def test_a_bad_cursor_answers_404_in_the_error_shape(council, client_as):
+def test_a_bad_cursor_answers_400_naming_the_cursor(council, client_as):
     response = client_as("officer").get("/api/v1/members/?cursor=nonsense")
-    assert response.status_code == 404
-    assert response.json() == {"detail": "Invalid cursor", "errors": {}}
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["cursor"]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from council import services
 from council.management.commands.seed_demo import DEMO_PASSWORD, demo_email
 from council.models import ClosureDay, Council, Member, Officer, User
+from tests.pages import content
 
 BY = "test"
 DASH = "\N{EN DASH}"  # page titles are "Page, en dash, Councilcase"
@@ -49,10 +50,6 @@ def sign_in(client, local_part):
     user = User.objects.get(email=demo_email(local_part))
     client.force_login(user)
     return user
-
-
-def content(response) -> str:
-    return response.content.decode()
 
 
 # Signing in and out ------------------------------------------------------------------------

@@ -1,0 +1,159 @@
+"""Keyset ("seek") pages for every list, API and HTML alike.
+
+A page is found from the row before or after it — ``WHERE (due, id) > (:due, :id) ORDER BY
+due, id LIMIT n`` — never by counting or skipping rows, so a deep page costs what the first
+does and a long run of equal values (a thousand enquiries due on one day) is paged without
+repeating or dropping a row. DRF's own CursorPagination positions on the first ordering field
+plus an offset, which does both in such runs; ``core.api.pagination`` uses this instead.
+
+An ordering is a tuple of model field names, each optionally prefixed with ``-``, whose last
+field is unique (``id``); the fields must be NOT NULL. A cursor is the ordering's values of
+one row, encoded as an opaque URL-safe string; a cursor that does not decode is treated as no
+cursor (the first page), never an error page.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model, Q, QuerySet
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a page starts: just after (``backwards=False``) or just before a row's values."""
+
+    values: tuple
+    backwards: bool = False
+
+
+@dataclass
+class Page:
+    """One page of rows and the positions of the pages either side (None at an end)."""
+
+    rows: list
+    previous: Position | None
+    next: Position | None
+
+
+def _fields(ordering: tuple[str, ...]) -> list[tuple[str, bool]]:
+    return [(name.lstrip("-"), name.startswith("-")) for name in ordering]
+
+
+def values_of(row: Model, ordering: tuple[str, ...]) -> tuple:
+    return tuple(getattr(row, name) for name, _descending in _fields(ordering))
+
+
+def encode(position: Position, model: type[Model], ordering: tuple[str, ...]) -> str:
+    """An opaque, URL-safe cursor for ``position``."""
+    values = [
+        model._meta.get_field(name).get_prep_value(value)
+        for (name, _descending), value in zip(_fields(ordering), position.values, strict=True)
+    ]
+    payload = json.dumps([values, position.backwards], default=str, separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode(cursor: str | None, model: type[Model], ordering: tuple[str, ...]) -> Position | None:
+    """The position a cursor names, or None if it is missing or not one of ours."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values, backwards = json.loads(raw)
+        fields = _fields(ordering)
+        if not isinstance(values, list) or len(values) != len(fields):
+            return None
+        parsed = tuple(
+            model._meta.get_field(name).to_python(value)
+            for (name, _descending), value in zip(fields, values, strict=True)
+        )
+    except (binascii.Error, ValueError, TypeError, ValidationError, UnicodeDecodeError):
+        return None
+    if any(value is None for value in parsed):
+        return None
+    return Position(parsed, bool(backwards))
+
+
+def _beyond(ordering: tuple[str, ...], values: tuple, *, backwards: bool) -> Q:
+    """Rows strictly after ``values`` in ``ordering`` (strictly before when ``backwards``):
+    ``(a > x) OR (a = x AND b > y) OR ...``, with a leading ``a >= x`` so that PostgreSQL
+    starts the index scan at the cursor rather than filtering from the top."""
+    fields = _fields(ordering)
+    alternatives = []
+    for depth, (name, descending) in enumerate(fields):
+        lookup = "lt" if descending != backwards else "gt"
+        equal = {fields[i][0]: values[i] for i in range(depth)}
+        alternatives.append(Q(**equal, **{f"{name}__{lookup}": values[depth]}))
+    first, descending = fields[0]
+    bound = Q(**{f"{first}__{'lte' if descending != backwards else 'gte'}": values[0]})
+    return bound & reduce(or_, alternatives)
+
+
+def _reversed(ordering: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name[1:] if name.startswith("-") else f"-{name}" for name in ordering)
+
+
+def page(
+    queryset: QuerySet, ordering: tuple[str, ...], position: Position | None, size: int
+) -> Page:
+    """The ``size`` rows at ``position`` (the first page when None), in ``ordering``, with one
+    query: one row more than the page is read to learn whether another page follows."""
+    if position is not None and position.backwards:
+        rows = list(
+            queryset.filter(_beyond(ordering, position.values, backwards=True)).order_by(
+                *_reversed(ordering)
+            )[: size + 1]
+        )
+        more = len(rows) > size
+        rows = rows[:size][::-1]
+        has_previous, has_next = more, True
+    else:
+        if position is not None:
+            queryset = queryset.filter(_beyond(ordering, position.values, backwards=False))
+        rows = list(queryset.order_by(*ordering)[: size + 1])
+        has_next = len(rows) > size
+        rows = rows[:size]
+        has_previous = position is not None
+    return Page(
+        rows=rows,
+        previous=Position(values_of(rows[0], ordering), True) if has_previous and rows else None,
+        next=Position(values_of(rows[-1], ordering)) if has_next and rows else None,
+    )
+
+
+@dataclass
+class LinkedPage:
+    """A page for a template: its rows and the hrefs of the pages either side (None at an
+    end), which keep the request's other parameters (the filters)."""
+
+    object_list: list
+    previous_href: str | None
+    next_href: str | None
+
+
+CURSOR_PARAMETER = "cursor"
+
+
+def page_for_request(
+    request, queryset: QuerySet, ordering: tuple[str, ...], size: int
+) -> LinkedPage:
+    """The page ``?cursor=`` names (the first page without one) of ``queryset``."""
+    model = queryset.model
+    position = decode(request.GET.get(CURSOR_PARAMETER), model, ordering)
+    found = page(queryset, ordering, position, size)
+
+    def href(position: Position | None) -> str | None:
+        if position is None:
+            return None
+        query = request.GET.copy()
+        query[CURSOR_PARAMETER] = encode(position, model, ordering)
+        return "?" + query.urlencode()
+
+    return LinkedPage(found.rows, href(found.previous), href(found.next))
