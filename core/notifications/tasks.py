@@ -13,6 +13,13 @@ def deliver_notification(notification_id: int) -> bool:
     return services.deliver(notification_id=notification_id)
 
 
+@shared_task(name="notifications.deliver_notifications", ignore_result=True)
+def deliver_notifications(notification_ids: list[int]) -> int:
+    """Deliver a chunk of notifications (``services.enqueue_delivery``); returns how many
+    this call sent (the rest were sent already or are held by another worker)."""
+    return sum(services.deliver(notification_id=pk) for pk in notification_ids)
+
+
 @shared_task(name="notifications.relay_outbox", ignore_result=True)
 def relay_outbox(older_than: int | None = None) -> int:
     """Deliver what is still unsent ``older_than`` seconds (default: a minute) after it was

@@ -18,7 +18,7 @@ from complaints import services as complaints_services
 from complaints.sweep import sweep_deadlines
 from core.notifications.models import Notification
 from core.notifications.services import notify
-from core.notifications.tasks import deliver_notification, relay_outbox
+from core.notifications.tasks import deliver_notification, deliver_notifications, relay_outbox
 from council.choices import Seniority, Team
 from tests import factories
 from tests.complaints.conftest import NOW, RECEIVED, member, officer
@@ -82,8 +82,10 @@ def test_sweep_notifications_are_emailed_once_and_a_second_sweep_sends_nothing(
     assert collections.Counter(sent_emails(mail_dir)) == expected_emails()
 
     assert sweep_deadlines(now=MONDAY_23 + datetime.timedelta(minutes=5)).notifications == 0
-    for pk in Notification.objects.values_list("pk", flat=True):  # redelivered messages
+    every = list(Notification.objects.values_list("pk", flat=True))
+    for pk in every:  # redelivered messages, one by one and as a chunk
         publish(deliver_notification, pk)
+    publish(deliver_notifications, every)
     publish(relay_outbox, older_than=0)
     wait_until(lambda: redis_server_queue_empty(redis_server))
     assert collections.Counter(sent_emails(mail_dir)) == expected_emails()

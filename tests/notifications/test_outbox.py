@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.notifications import services
 from core.notifications.models import Notification
-from core.notifications.tasks import deliver_notification
+from core.notifications.tasks import deliver_notification, deliver_notifications
 from tests import factories
 
 
@@ -66,6 +66,7 @@ def test_delivery_sends_one_email_without_content(officer, directorate):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [officer.email]
+    assert deliver_notifications([pk, pk]) == 0  # a redelivered chunk sends nothing again
     assert message.subject == "You have a new item in Councilcase"
     assert "ENQ-" not in message.body and "Highways" not in message.body
     row = Notification.objects.get(pk=pk)
@@ -99,13 +100,14 @@ def test_relay_leaves_fresh_rows_to_their_task(officer, directorate):
 def test_broker_failure_on_commit_is_logged_not_raised(
     officer, directorate, monkeypatch, django_capture_on_commit_callbacks, caplog
 ):
-    def unreachable(*args, **kwargs):
-        raise OSError("Connection refused")
+    from core.localservices import free_port
 
-    monkeypatch.setattr(deliver_notification, "apply_async", unreachable)
+    monkeypatch.setattr(
+        deliver_notifications.app.conf, "broker_url", f"redis://127.0.0.1:{free_port()}/0"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         (pk,) = tell([officer], directorate)
-    assert "the outbox relay will deliver it" in caplog.text
+    assert "the outbox relay will deliver them" in caplog.text
     assert Notification.objects.get(pk=pk).email_sent_at is None
 
 
@@ -114,9 +116,9 @@ def test_unreachable_redis_fails_fast_and_quietly(officer, directorate, monkeypa
     from core.localservices import free_port
 
     monkeypatch.setattr(
-        deliver_notification.app.conf, "broker_url", f"redis://127.0.0.1:{free_port()}/0"
+        deliver_notifications.app.conf, "broker_url", f"redis://127.0.0.1:{free_port()}/0"
     )
     started = timezone.now()
     services.enqueue_delivery([1, 2, 3])
     assert (timezone.now() - started).total_seconds() < 3
-    assert "Could not enqueue notification 1" in caplog.text
+    assert "Could not enqueue notifications [1, 2, 3]" in caplog.text
