@@ -15,6 +15,7 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.widgets import LongSelect
 from council.calendar import LONDON
 from council.forms import GovukDateField
 
@@ -69,6 +70,7 @@ class QueueFilterForm(forms.Form):
         error_messages={"invalid_choice": "Select a status from the list"},
     )
     directorate = forms.ModelChoiceField(
+        widget=LongSelect,
         label="Directorate",
         required=False,
         queryset=None,
@@ -76,6 +78,7 @@ class QueueFilterForm(forms.Form):
         error_messages={"invalid_choice": "Select a directorate from the list"},
     )
     assignee = forms.ModelChoiceField(
+        widget=LongSelect,
         label="Assigned to",
         required=False,
         queryset=None,
@@ -196,6 +199,7 @@ class LogEnquiryForm(_ConstituentAndSubject):
     """An officer logs an enquiry on a member's behalf, in one form."""
 
     member = forms.ModelChoiceField(
+        widget=LongSelect,
         label="Member",
         queryset=None,
         empty_label="Choose a member",
@@ -233,6 +237,7 @@ class LogEnquiryForm(_ConstituentAndSubject):
         },
     )
     assigned_officer = forms.ModelChoiceField(
+        widget=LongSelect,
         label="Assign to (optional)",
         required=False,
         queryset=None,
