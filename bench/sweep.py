@@ -482,7 +482,8 @@ def bench_size(rows, args):
     print(f"  sweep (sweep_deadlines)      {fmt(sweep_median)}   median of {args.rounds}")
     print(
         f"    of which enqueue to Celery {fmt(enqueue_median)}   "
-        f"({expected.notices:,} apply_async calls after commit); SQL and the rest "
+        f"({-(-expected.notices // notification_services.DELIVERY_CHUNK):,} messages of up to "
+        f"{notification_services.DELIVERY_CHUNK} ids after commit); SQL and the rest "
         f"{fmt(sweep_median - enqueue_median).strip()}"
     )
     print(f"  floor (one raw statement)    {fmt(floor_median)}   median of {args.rounds}")
