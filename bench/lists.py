@@ -11,9 +11,9 @@ Through Django's test Client, signed in as a casework-team officer (who sees eve
 the council), including authentication, scoping, serialization and rendering:
 
 - ``GET /api/v1/enquiries/``: the first page (50 rows) and deep pages, their cursors built as
-  DRF's CursorPagination builds them (a position on response_due and an offset into the rows
-  sharing it): in the middle of the open enquiries and in the middle of the whole list;
-- ``GET /enquiries/`` (the officer's queue, HTML, 25 rows a page, keyset ``?after=``): the
+  core.keyset builds them (the (response_due, id) of the row before the page): in the middle
+  of the open enquiries and in the middle of the whole list;
+- ``GET /enquiries/`` (the officer's queue, HTML, 25 rows a page, the same ``?cursor=``): the
   first page and the same deep positions.
 
 The floor is one raw SQL keyset query for the same rows with the same joins (council, member,
@@ -29,7 +29,6 @@ equal due dates and checks that every page brings new rows. Exits 1 on a correct
 from __future__ import annotations
 
 import argparse
-import base64
 import datetime
 import sys
 import time
@@ -53,6 +52,10 @@ from _common import (
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+
+from complaints.models import Enquiry
+from complaints.views import QUEUE_ORDER
+from core import keyset
 
 API_AIM, DEEP_AIM, HTML_AIM = 2.5, 1.1, 5.0
 API_PAGE, HTML_PAGE = 50, 25
@@ -127,54 +130,26 @@ def floor_page(council_id, after, limit):
         return cursor.fetchall()
 
 
-def drf_cursor(keys, k):
-    """The ``cursor`` DRF's CursorPagination gives for the page starting at row ``k`` of
-    ``keys``: position = the last due date before row k's, offset = rows of row k's date
-    already shown."""
+def cursor_at(keys, k):
+    """The ``cursor`` of the page starting at row ``k`` of ``keys`` (the position just after
+    row k - 1, as core.keyset encodes it for the API and the pages alike)."""
     if k == 0:
         return None
-    day = keys[k][0]
-    first = k
-    while first > 0 and keys[first - 1][0] == day:
-        first -= 1
-    tokens = {}
-    if k - first:
-        tokens["o"] = str(k - first)
-    if first > 0:
-        tokens["p"] = str(keys[first - 1][0])
-    return base64.b64encode(urlencode(tokens).encode()).decode()
-
-
-def html_after(keys, k):
-    if k == 0:
-        return None
-    day, pk = keys[k - 1]
-    return f"{day.isoformat()}.{pk}"
+    return keyset.encode(keyset.Position(tuple(keys[k - 1])), Enquiry, QUEUE_ORDER)
 
 
 class Page:
-    """One position in the list, requested four ways."""
+    """One position in the list, requested through the API and the page."""
 
     def __init__(self, name, keys, k, council_id):
         self.name, self.k = name, k
         self.after = keys[k - 1] if k else None
-        self.api_url = "/api/v1/enquiries/"
-        cursor = drf_cursor(keys, k)
-        if cursor:
-            self.api_url += "?" + urlencode({"cursor": cursor})
-        self.html_url = "/enquiries/"
-        after = html_after(keys, k)
-        if after:
-            self.html_url += "?" + urlencode({"after": after})
+        cursor = cursor_at(keys, k)
+        query = "?" + urlencode({"cursor": cursor}) if cursor else ""
+        self.api_url = "/api/v1/enquiries/" + query
+        self.html_url = "/enquiries/" + query
         self.api_ids = [pk for _, pk in keys[k : k + API_PAGE]]
         self.html_ids = [pk for _, pk in keys[k : k + HTML_PAGE]]
-        tokens = {}
-        if cursor:
-            tokens = dict(
-                pair.split("=") for pair in base64.b64decode(cursor).decode().split("&") if pair
-            )
-        self.offset = int(tokens.get("o", 0))
-        self.position = tokens.get("p")
         self.council_id = council_id
 
 
@@ -185,7 +160,7 @@ def check_api(client, page):
     ids = [row["id"] for row in response.json()["results"]]
     if ids != page.api_ids:
         return (
-            f"API {page.name} (cursor offset {page.offset}): rows {ids[:3]}... are not the "
+            f"API {page.name} (row {page.k:,}): rows {ids[:3]}... are not the "
             f"floor's {page.api_ids[:3]}..."
         )
     return None
@@ -300,7 +275,6 @@ def main(argv=None):
         print(
             f"  {n:38} {fmt(m['floor50', n])} {fmt(m['api', n])} {fmt(m['floor25', n])} "
             f"{fmt(m['html', n])}"
-            + (f"   (API cursor offset {page.offset:,})" if page.offset else "")
         )
     first = pages[0].name
     print("\nRatios:")
@@ -331,15 +305,11 @@ def main(argv=None):
         from complaints import selectors
 
         for page in pages[1:]:
-            qs = selectors.enquiries_for(org.casework).order_by("response_due", "id")
-            if page.position:
-                qs = qs.filter(response_due__gt=page.position)
-            sql, params = qs[page.offset : page.offset + API_PAGE + 1].query.sql_with_params()
-            print(
-                f"\nEXPLAIN ANALYZE, the API's query for {page.name}: response_due > "
-                f"{page.position}, OFFSET {page.offset:,} (DRF caps the offset it honours at "
-                f"offset_cutoff = 1,000; this is the query the cursor asks for)"
-            )
+            queryset = selectors.enquiries_for(org.casework)
+            position = keyset.Position(tuple(page.after))
+            found = queryset.filter(keyset._beyond(QUEUE_ORDER, position.values, backwards=False))
+            sql, params = found.order_by(*QUEUE_ORDER)[: API_PAGE + 1].query.sql_with_params()
+            print(f"\nEXPLAIN ANALYZE, the API's query for {page.name}: after {page.after}")
             print(explain(sql, params))
     execute("SELECT 1")
     if failures:

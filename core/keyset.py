@@ -22,7 +22,8 @@ from functools import reduce
 from operator import or_
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
 
 @dataclass(frozen=True)
@@ -82,17 +83,26 @@ def decode(cursor: str | None, model: type[Model], ordering: tuple[str, ...]) ->
 
 
 def _beyond(ordering: tuple[str, ...], values: tuple, *, backwards: bool) -> Q:
-    """Rows strictly after ``values`` in ``ordering`` (strictly before when ``backwards``):
-    ``(a > x) OR (a = x AND b > y) OR ...``, with a leading ``a >= x`` so that PostgreSQL
-    starts the index scan at the cursor rather than filtering from the top."""
+    """Rows strictly after ``values`` in ``ordering`` (strictly before when ``backwards``).
+
+    When every field runs the same way this is one row comparison, ``(a, b) > (x, y)``,
+    which PostgreSQL answers from a btree index on ``(a, b)`` by starting the scan at the
+    cursor — however long the run of equal ``a`` (Django's own tuple lookups, written for
+    composite primary keys, emit it). Mixed directions expand to ``(a > x) OR (a = x AND
+    b < y)``, with a leading ``a >= x`` so the scan still starts near the cursor.
+    """
     fields = _fields(ordering)
+    descending = {direction for _name, direction in fields}
+    if len(fields) > 1 and len(descending) == 1:
+        lookup = TupleLessThan if descending.pop() != backwards else TupleGreaterThan
+        return Q(lookup(Tuple(*(F(name) for name, _ in fields)), tuple(values)))
     alternatives = []
-    for depth, (name, descending) in enumerate(fields):
-        lookup = "lt" if descending != backwards else "gt"
+    for depth, (name, is_descending) in enumerate(fields):
+        lookup_name = "lt" if is_descending != backwards else "gt"
         equal = {fields[i][0]: values[i] for i in range(depth)}
-        alternatives.append(Q(**equal, **{f"{name}__{lookup}": values[depth]}))
-    first, descending = fields[0]
-    bound = Q(**{f"{first}__{'lte' if descending != backwards else 'gte'}": values[0]})
+        alternatives.append(Q(**equal, **{f"{name}__{lookup_name}": values[depth]}))
+    first, is_descending = fields[0]
+    bound = Q(**{f"{first}__{'lte' if is_descending != backwards else 'gte'}": values[0]})
     return bound & reduce(or_, alternatives)
 
 
