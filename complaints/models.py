@@ -94,6 +94,15 @@ class ServiceStandard(VersionedModel):
         help_text="The protocol clause that sets these standards, e.g. 10.3.1 (a reference "
         "until protocols are in Councilcase).",
     )
+    cited_clause = models.ForeignKey(
+        "protocols.Clause",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The clause of the adopted protocol that sets these standards (city council "
+        "protocol 10.3.1); cited_clause_reference keeps the number as written.",
+    )
 
     class Meta:
         constraints = [

@@ -171,6 +171,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("COUNCILCASE_SWEEP_INTERVAL_SECONDS", default=300.0),
     },
     "relay-outbox": {"task": "notifications.relay_outbox", "schedule": 60.0},
+    "remind-protocol-reviews": {"task": "protocols.remind_reviews", "schedule": 86400.0},
 }
 
 REST_FRAMEWORK = {
