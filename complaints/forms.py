@@ -15,9 +15,10 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.widgets import LongSelect
+from core.widgets import LongSelect, RowChoiceField
 from council.calendar import LONDON
 from council.forms import GovukDateField
+from council.models import Member, Officer
 
 from .choices import EnquiryChannel, EnquiryStatus
 
@@ -60,6 +61,11 @@ def add_enquiry_errors(form: forms.Form, error: ValidationError, renamed=None) -
 # The officer's queue -------------------------------------------------------------------------
 
 
+# The columns each picker's labels are made from (Officer.display_name, Member.display_name).
+OFFICER_LABEL_COLUMNS = ("full_name", "job_title")
+MEMBER_LABEL_COLUMNS = ("full_name", "kind")
+
+
 class QueueFilterForm(forms.Form):
     """The queue's filters: a GET form, so a filtered queue can be bookmarked and shared."""
 
@@ -77,8 +83,9 @@ class QueueFilterForm(forms.Form):
         empty_label="Any directorate",
         error_messages={"invalid_choice": "Select a directorate from the list"},
     )
-    assignee = forms.ModelChoiceField(
-        widget=LongSelect,
+    assignee = RowChoiceField(
+        label_columns=OFFICER_LABEL_COLUMNS,
+        label_from_row=Officer.display_name,
         label="Assigned to",
         required=False,
         queryset=None,
@@ -198,8 +205,9 @@ class _ConstituentAndSubject(forms.Form):
 class LogEnquiryForm(_ConstituentAndSubject):
     """An officer logs an enquiry on a member's behalf, in one form."""
 
-    member = forms.ModelChoiceField(
-        widget=LongSelect,
+    member = RowChoiceField(
+        label_columns=MEMBER_LABEL_COLUMNS,
+        label_from_row=Member.display_name,
         label="Member",
         queryset=None,
         empty_label="Choose a member",
@@ -236,8 +244,9 @@ class LogEnquiryForm(_ConstituentAndSubject):
             "invalid": "Enter the time received on the 24-hour clock, like 09:30",
         },
     )
-    assigned_officer = forms.ModelChoiceField(
-        widget=LongSelect,
+    assigned_officer = RowChoiceField(
+        label_columns=OFFICER_LABEL_COLUMNS,
+        label_from_row=Officer.display_name,
         label="Assign to (optional)",
         required=False,
         queryset=None,
@@ -387,12 +396,39 @@ class AssignForm(ActionForm):
         },
     )
 
-    def __init__(self, data=None, *, officers, **kwargs):
+    override_reason = forms.CharField(
+        label="Why must this officer take it anyway?",
+        help_text="This officer cannot normally take this case. Your reason is recorded, and "
+        "only the Monitoring Officer and the Chief Executive can read it.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, data=None, *, officers, cannot_take=(), offer_override=False, **kwargs):
+        """``cannot_take``: the officers with a declared conflict with this enquiry, marked in
+        the picker without saying why. ``offer_override``: show the reason field (after a
+        refusal, to someone allowed to override)."""
+        self.cannot_take = {officer.pk for officer in cannot_take}
+        self.offer_override = offer_override
+        if not offer_override:
+            # Before the base builds the layout from the fields.
+            self.base_fields = {
+                name: field for name, field in self.base_fields.items() if name != "override_reason"
+            }
         super().__init__(data, **kwargs)
         self.fields["officer"].queryset = officers
+        self.fields["officer"].label_from_instance = self._officer_label
+
+    def _officer_label(self, officer) -> str:
+        if officer.pk in self.cannot_take:
+            return f"{officer} - Cannot take this case"
+        return str(officer)
 
     def service_arguments(self):
-        return {"officer": self.cleaned_data["officer"]}
+        return {
+            "officer": self.cleaned_data["officer"],
+            "override_reason": self.cleaned_data.get("override_reason") or None,
+        }
 
 
 class EscalateForm(ActionForm):

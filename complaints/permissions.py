@@ -31,7 +31,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.api.principal import is_token_principal
 from core.scoping import sees_all_councils
-from council.choices import Team
+from council.choices import Seniority, Team
 from council.models import User
 from council.roles import (
     DIRECTOR_SENIORITIES,
@@ -167,8 +167,12 @@ def may_see_conflict_details(user) -> bool:
 
 def may_override_conflict(by) -> bool:
     """Whether ``by`` may assign despite a declared conflict of interest, giving a reason:
-    the Monitoring Officer, the Chief Executive and directors (those who decide on
-    conflicts; city council protocol 4.6), service superusers and the system."""
+    the Monitoring Officer and the Chief Executive (to whom relationships are declared and
+    who advise on them; city council protocol 4.6), directors, and managers of the casework
+    team (who answer for the assignment: they can judge that no one else can take the case),
+    service superusers and the system. A caseworker or an API token cannot: they are told of
+    the conflict and choose someone else. The reason goes on the timeline (shown to the
+    Monitoring Officer and the Chief Executive only) and so on the audit trail."""
     if is_system(by):
         return True
     if not _person(by):
@@ -176,4 +180,8 @@ def may_override_conflict(by) -> bool:
     if sees_all_councils(by) or is_monitoring_officer(by) or is_chief_executive(by):
         return True
     officer = officer_of(by)
-    return officer is not None and officer.seniority in DIRECTOR_SENIORITIES
+    if officer is None:
+        return False
+    return officer.seniority in DIRECTOR_SENIORITIES or (
+        Team.CASEWORK in officer.teams and officer.seniority == Seniority.MANAGER
+    )

@@ -15,6 +15,9 @@ from core.scoping import sees_all_councils, viewer_council_id
 from council.calendar import local_date
 from council.models import Directorate
 from council.roles import DIRECTOR_SENIORITIES, is_chief_executive, member_of, officer_of
+from council.selectors import members_for, officers_for
+from relationships.parties import External
+from relationships.selectors import conflicted_with_any
 
 from .choices import EnquiryStatus, EscalationTarget
 from .models import NO_RESPONSE_DUE, Enquiry, EnquiryEvent
@@ -23,14 +26,17 @@ from .permissions import SCOPE, sees_every_enquiry
 ENQUIRY_RELATED = ("council", "member", "directorate", "assigned_officer")
 
 
-def enquiries_for(viewer) -> QuerySet[Enquiry]:
+def enquiries_for(viewer, *, related: tuple[str, ...] = ENQUIRY_RELATED) -> QuerySet[Enquiry]:
     """The enquiries ``viewer`` (a User or an API token's principal) may see, with the rows
     the API and pages show beside each joined in: one query per list page, whatever its length.
+
+    ``related``: the rows joined in; the API, which shows references by id, needs only the
+    council (for its slug and calendar).
 
     Finding out who the viewer is costs at most two queries (their officer and member
     records, cached on the account), never one per row.
     """
-    enquiries = Enquiry.objects.select_related(*ENQUIRY_RELATED)
+    enquiries = Enquiry.objects.select_related(*related)
     if sees_all_councils(viewer):
         return enquiries
     council_id = viewer_council_id(viewer)
@@ -68,18 +74,26 @@ def overdue_filter(now: datetime.datetime | None = None) -> Q:
     return Q(response_due__lt=today) & ~Q(response_due=NO_RESPONSE_DUE)
 
 
+def _parties_of(enquiry: Enquiry) -> list:
+    """Who an enquiry's assignee must have no declared relationship with: its member and the
+    constituent it is about (an external person, by name and e-mail)."""
+    return [enquiry.member, External(enquiry.constituent_name, enquiry.constituent_email)]
+
+
 def assignment_conflict(enquiry: Enquiry, officer) -> bool:
     """Whether assigning ``enquiry`` to ``officer`` meets a declared relationship (DESIGN.md,
-    Declared relationships: the conflict check is used wherever the system picks a person).
+    Declared relationships: the conflict check is used wherever the system picks a person):
+    one between the officer and the enquiry's member or its constituent, active today.
+    ``services.assign_enquiry`` and ``services.log_enquiry`` act on the answer (409 unless an
+    allowed person gives an override reason)."""
+    return officer in officers_who_cannot_take(enquiry, [officer])
 
-    The seam for the relationships issue, which owns the register and its one conflict
-    function ("do these two people have an active declared relationship on this date?"):
-    it answers for the enquiry's member and the officer, on today's date. Until declarations
-    exist there is nothing declared, so there is no conflict. ``services.assign_enquiry`` and
-    ``services.log_enquiry`` already act on the answer (409 unless an allowed person gives an
-    override reason).
-    """
-    return False
+
+def officers_who_cannot_take(enquiry: Enquiry, officers) -> set:
+    """The ``officers`` who have a declared relationship with the enquiry's member or
+    constituent today, in one query (the assign form's picker marks them, without saying
+    why)."""
+    return conflicted_with_any(_parties_of(enquiry), officers, on=local_date(timezone.now()))
 
 
 # The pages' lists (complaints.views). Each is one query per page, whatever its length: the
@@ -134,4 +148,29 @@ def escalations_for(viewer) -> QuerySet[Enquiry]:
         enquiries_for(viewer)
         .filter(directed, status=EnquiryStatus.ESCALATED)
         .order_by("response_due", "id")
+    )
+
+
+# The pickers of the enquiry forms: hundreds of options, each only a name. Loading the joined
+# rows the directory pages need for every option was most of the queue page's cost.
+
+
+def officer_choices(viewer):
+    """Active officers of the viewer's council by name, for a picker."""
+    return (
+        officers_for(viewer)
+        .select_related(None)
+        .only("id", "council_id", "full_name", "job_title")
+        .filter(active=True)
+        .order_by("full_name", "id")
+    )
+
+
+def member_choices(viewer):
+    """Members of the viewer's council by name, for a picker."""
+    return (
+        members_for(viewer)
+        .select_related(None)
+        .only("id", "council_id", "full_name", "kind")
+        .order_by("full_name", "id")
     )

@@ -542,8 +542,8 @@ def assign_enquiry(
             if not permissions.may_override_conflict(by):
                 raise Conflict(
                     "This officer has a declared relationship that conflicts with this "
-                    "enquiry. Only the Monitoring Officer, the Chief Executive or a director "
-                    "may override it.",
+                    "enquiry. Only the Monitoring Officer, the Chief Executive, a director or "
+                    "a casework team manager may override it.",
                     code="conflict_of_interest",
                 )
             overridden = True
@@ -733,3 +733,62 @@ def recompute_due_dates(*, council: Council, by) -> int:
         )
         EnquiryEvent.objects.bulk_create(events)
         return len(ids)
+
+
+# When an officer leaves --------------------------------------------------------------------
+
+
+def flag_enquiries_for_reassignment(*, officer: Officer, by) -> int:
+    """Flag the open enquiries assigned to ``officer``, who has just left (the HR sync's
+    ``active: false``; API.md, Officers), as waiting for reassignment, and tell whoever should
+    reassign them: the leaver's line manager, or, when they have none still in post, the
+    director of the enquiry's directorate. Returns how many were flagged.
+
+    Called in the transaction that made the officer a leaver (council.signals.officer_left),
+    so the flags commit with it. The enquiries stay assigned (their history is kept) until
+    someone reassigns them; each flagged one gets a new version. Flagging twice changes
+    nothing. One UPDATE for all of them, then one notification per enquiry.
+    """
+    # Imported here so that this function, added for the HR sync, stays self-contained.
+    from django.db.models import F
+
+    from core.notifications.services import notify
+
+    now = timezone.now()
+    with transaction.atomic(), acting_as(actor_of(by)):
+        flagged = list(
+            Enquiry.objects.select_for_update(of=("self",))
+            .filter(
+                council_id=officer.council_id,
+                assigned_officer_id=officer.pk,
+                reassignment_needed_since__isnull=True,
+            )
+            .exclude(status=EnquiryStatus.CLOSED)
+            .select_related("directorate__director")
+            .order_by("pk")
+        )
+        if not flagged:
+            return 0
+        Enquiry.objects.filter(pk__in=[enquiry.pk for enquiry in flagged]).update(
+            reassignment_needed_since=now, version=F("version") + 1, updated_at=now
+        )
+        manager = officer.line_manager if officer.line_manager_id else None
+        if manager is not None and not manager.active:
+            manager = None
+        for enquiry in flagged:
+            enquiry.reassignment_needed_since = now
+            recipient = manager
+            if recipient is None and enquiry.directorate is not None:
+                recipient = enquiry.directorate.director
+            if recipient is None or not recipient.active:
+                continue
+            # Notifications: whoever reassigns it (the subject names only the reference).
+            notify(
+                recipients=[recipient],
+                kind=NotificationKind.ASSIGNED,
+                subject=f"Enquiry {enquiry.reference} needs reassigning: its officer has left",
+                resource=enquiry,
+                dedupe_key_base=f"enquiry:{enquiry.pk}:reassign:{now.isoformat()}",
+                now=now,
+            )
+        return len(flagged)

@@ -26,7 +26,8 @@ from core import keyset
 from core.errors import Conflict, PreconditionFailed
 from council.calendar import calendar_for, local_date
 from council.roles import is_chief_executive, is_director, member_of, officer_of
-from council.selectors import directorates_for, members_for, officers_for
+from council.selectors import directorates_for
+from relationships import selectors as relationship_selectors
 
 from . import permissions, selectors, services
 from .choices import ENQUIRY_TRANSITIONS, EnquiryChannel
@@ -72,11 +73,11 @@ def _directorates(viewer):
 
 
 def _officers(viewer):
-    return officers_for(viewer).filter(active=True).order_by("full_name", "id")
+    return selectors.officer_choices(viewer)
 
 
 def _members(viewer):
-    return members_for(viewer).order_by("full_name", "id")
+    return selectors.member_choices(viewer)
 
 
 # Lists page by keyset on the queue's order (core.keyset): a deep page costs what the first
@@ -182,10 +183,23 @@ def _action_url(enquiry, action: str) -> str:
     return reverse("enquiry-action", args=[enquiry.pk, action.replace("_", "-")])
 
 
-def _action_form(user, enquiry, action: str, data=None):
+def _action_form(user, enquiry, action: str, data=None, *, offer_override: bool = False):
     url = _action_url(enquiry, action)
     if action == "assign":
-        return ACTION_FORMS[action](data, enquiry=enquiry, url=url, officers=_officers(user))
+        # The picker marks the officers with a declared conflict, in one query for them all;
+        # the override reason is offered after a refusal, to those allowed to override.
+        officers = _officers(user)
+        offer_override = permissions.may_override_conflict(user) and (
+            offer_override or (data is not None and "assign-override_reason" in data)
+        )
+        return ACTION_FORMS[action](
+            data,
+            enquiry=enquiry,
+            url=url,
+            officers=officers,
+            cannot_take=selectors.officers_who_cannot_take(enquiry, officers),
+            offer_override=offer_override,
+        )
     if action == "escalate" and officer_of(user) is None and member_of(user) is not None:
         return MemberEscalateForm(data, enquiry=enquiry, url=url)
     return ACTION_FORMS[action](data, enquiry=enquiry, url=url)
@@ -220,7 +234,7 @@ def _enquiry_page(request, enquiry, *, bound=None, error: str | None = None, sta
             "enquiry": enquiry,
             "row": _rows([enquiry], now)[0],
             "receipt_explanation": calendar.explain_receipt(enquiry.received_at),
-            "timeline": list(selectors.timeline_for(enquiry)),
+            "timeline": _timeline(user, enquiry),
             "action_forms": forms,
             "bound": bound,
             "page_error": error,
@@ -228,6 +242,18 @@ def _enquiry_page(request, enquiry, *, bound=None, error: str | None = None, sta
         },
         status=status,
     )
+
+
+def _timeline(user, enquiry) -> list:
+    """The timeline as ``user`` may read it: the reason for overriding a declared conflict
+    may describe the relationship, so only the Monitoring Officer and the Chief Executive
+    read it (DESIGN.md, Declared relationships)."""
+    events = list(selectors.timeline_for(enquiry))
+    if not permissions.may_see_conflict_details(user):
+        for event in events:
+            if event.detail.get("conflict_overridden"):
+                event.note = ""
+    return events
 
 
 def _visible_enquiry(user, pk: int):
@@ -263,7 +289,12 @@ def enquiry_action(request, pk: int, action: str):
     except PreconditionFailed:
         return _enquiry_page(request, _visible_enquiry(user, pk), error=STALE_MESSAGE, status=409)
     except Conflict as error:
-        return _enquiry_page(request, _visible_enquiry(user, pk), error=error.message, status=409)
+        enquiry = _visible_enquiry(user, pk)
+        bound = None
+        if error.code == "conflict_of_interest" and permissions.may_override_conflict(user):
+            bound = _action_form(user, enquiry, action, request.POST, offer_override=True)
+            bound.is_valid()
+        return _enquiry_page(request, enquiry, bound=bound, error=error.message, status=409)
     except PermissionDenied:
         return _enquiry_page(
             request,
@@ -323,8 +354,27 @@ def raise_enquiry(request):
             form.add_error(None, getattr(error, "message", None) or str(error))
         else:
             messages.success(request, f"Your enquiry {enquiry.reference} has been raised")
+            _suggest_ward_colleagues(request, enquiry)
             return redirect("enquiry", pk=enquiry.pk)
     return render(request, "complaints/raise.html", {"form": form})
+
+
+def _suggest_ward_colleagues(request, enquiry) -> None:
+    """A member who declared a relationship with the constituent is told that another member
+    of the same ward can assist (DESIGN.md, Declared relationships)."""
+    colleagues = relationship_selectors.constituent_conflict_colleagues(enquiry)
+    if colleagues is None:
+        return
+    names = ", ".join(str(member) for member in colleagues)
+    messages.info(
+        request,
+        "You have declared a relationship with this constituent. "
+        + (
+            f"Another member for your ward can assist: {names}."
+            if names
+            else "Ask the casework team which member can assist."
+        ),
+    )
 
 
 # The director's escalations ----------------------------------------------------------------

@@ -151,6 +151,14 @@ EMAIL_FILE_PATH = env.path("DJANGO_EMAIL_FILE_PATH", default=BASE_DIR / ".local"
 SITE_URL = env("DJANGO_SITE_URL", default="http://localhost:8000")
 
 REDIS_URL = env("REDIS_URL")
+# Shared by every web process: API token rate limits (core.api.throttling) count here.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("COUNCILCASE_CACHE_URL", default=REDIS_URL),
+        "KEY_PREFIX": "councilcase",
+    }
+}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -188,7 +196,12 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.ApiTokenRateThrottle"],
 }
+# Requests per API token: "<n>/<second|minute|hour|day>" (core.api.throttling); 429 beyond it.
+API_TOKEN_RATE = env("COUNCILCASE_API_TOKEN_RATE", default="600/minute")
+# Who among signed-in people may read the change feed (core.events); tokens need events:read.
+EVENT_FEED_READERS = "council.roles.is_council_administrator"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Councilcase API",
     "DESCRIPTION": "Casework and complaints for UK councils. See API.md for the contract.",
@@ -200,6 +213,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Tag operations by resource (members, officers, ...) rather than all as "v1".
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Each resource's "status" is its own set of values, named after the resource.
+    "ENUM_NAME_OVERRIDES": {
+        "EnquiryStatusEnum": "complaints.choices.EnquiryStatus",
+        "ProtocolVersionStatusEnum": "protocols.choices.VersionStatus",
+        "DeclarationStatusEnum": "relationships.choices.DeclarationStatus",
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

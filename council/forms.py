@@ -293,3 +293,92 @@ class CouncilSettingsForm(forms.Form):
             "cutoff_time": cutoff.replace(second=0, microsecond=0),
             "deadline_convention": data["deadline_convention"],
         }
+
+
+# API tokens and CSV imports (issue 7) ------------------------------------------------------
+
+
+def _scope_choices() -> list[Choice]:
+    from .choices import API_SCOPE_RESOURCES
+
+    choices = [Choice("*", "Everything in the council (*)")]
+    for resource in API_SCOPE_RESOURCES:
+        label = resource.replace("-", " ").capitalize()
+        choices.append(Choice(f"{resource}:read", f"{label}: read"))
+        choices.append(Choice(f"{resource}:write", f"{label}: read and change"))
+    return choices
+
+
+class ApiTokenForm(forms.Form):
+    """Issue a token: what it is for, what it may do, and when it stops working."""
+
+    name = forms.CharField(
+        label="What is this token for?",
+        help_text="For example, the name of the system that will use it, such as HR sync",
+        max_length=200,
+        error_messages={"required": "Enter what the token is for"},
+    )
+    scopes = forms.MultipleChoiceField(
+        label="What may it do?",
+        choices=_scope_choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one thing the token may do"},
+    )
+    expires_in_days = forms.IntegerField(
+        label="Stop working after this many days (optional)",
+        help_text="Leave blank for a token that works until it is revoked",
+        required=False,
+        min_value=1,
+        max_value=3650,
+        error_messages={
+            "invalid": "Enter the number of days as a whole number, like 90",
+            "min_value": "The number of days must be 1 or more",
+            "max_value": "The number of days must be 3650 or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.checkboxes("scopes", legend_size=Size.SMALL, small=True),
+            Field.text("expires_in_days", field_width=Fluid.ONE_QUARTER),
+            _submit("Issue token"),
+        )
+
+
+class CsvImportForm(forms.Form):
+    """Upload a CSV file of members or officers for a preview of what it would change."""
+
+    KINDS = [Choice("officers", "Officers"), Choice("members", "Members")]
+    MAX_BYTES = 5 * 1024 * 1024
+
+    kind = forms.ChoiceField(
+        label="What does the file list?",
+        choices=KINDS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select officers or members"},
+    )
+    file = forms.FileField(
+        label="CSV file",
+        help_text="A file exported from Councilcase, or one with the same column headings",
+        error_messages={"required": "Select a CSV file", "empty": "The selected file is empty"},
+    )
+
+    def __init__(self, *args, kinds=("officers", "members"), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [c for c in self.KINDS if c.value in kinds]
+        self.helper = _helper(
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field("file"),
+            _submit("Preview the changes"),
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError("The file must be smaller than 5 MB")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ValidationError("The file must be a CSV file saved as UTF-8") from error

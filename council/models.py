@@ -197,7 +197,12 @@ class Member(VersionedModel):
         indexes = [models.Index(Lower("email"), name="member_email_ci")]
 
     def __str__(self):
-        return f"Cllr {self.full_name}" if self.kind == MemberKind.COUNCILLOR else self.full_name
+        return self.display_name(self.full_name, self.kind)
+
+    @staticmethod
+    def display_name(full_name: str, kind: str) -> str:
+        """How a member is named on pages and in pickers (from the row's columns alone)."""
+        return f"Cllr {full_name}" if kind == MemberKind.COUNCILLOR else full_name
 
 
 class Officer(VersionedModel):
@@ -251,7 +256,12 @@ class Officer(VersionedModel):
         indexes = [models.Index(Lower("email"), name="officer_email_ci")]
 
     def __str__(self):
-        return f"{self.full_name} ({self.job_title})" if self.job_title else self.full_name
+        return self.display_name(self.full_name, self.job_title)
+
+    @staticmethod
+    def display_name(full_name: str, job_title: str) -> str:
+        """How an officer is named on pages and in pickers (from the row's columns alone)."""
+        return f"{full_name} ({job_title})" if job_title else full_name
 
 
 class Committee(VersionedModel):

@@ -1,6 +1,6 @@
 """Who may see and do what with the organisation's records."""
 
-from .choices import StatutoryRole, Team
+from .choices import Seniority, StatutoryRole, Team
 
 HISTORY_ROLES = (StatutoryRole.MONITORING_OFFICER, StatutoryRole.DEPUTY_MONITORING_OFFICER)
 
@@ -17,4 +17,11 @@ def can_view_history(user, *, council_id, model=None) -> bool:
     officer = getattr(user, "officer", None)  # None when the account is not an officer's
     if officer is None or not officer.active or officer.council_id != council_id:
         return False
+    if getattr(model, "history_is_confidential", False):
+        # A declaration's history names who declared what about whom: the register's keepers
+        # only (DESIGN.md, Declared relationships), never the administrators.
+        return officer.statutory_role in HISTORY_ROLES or (
+            officer.seniority == Seniority.CHIEF_EXECUTIVE
+            or officer.statutory_role == StatutoryRole.HEAD_OF_PAID_SERVICE
+        )
     return officer.statutory_role in HISTORY_ROLES or Team.ADMINISTRATORS in officer.teams

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, Lower
 from core.scoping import scope_to_viewer
 
 from .models import (
+    ApiToken,
     ClosureDay,
     Committee,
     CommitteeMembership,
@@ -103,3 +104,50 @@ def committees_for(viewer):
     return scope_to_viewer(
         Committee.objects.select_related("council").prefetch_related(memberships), viewer
     )
+
+
+# Integration administration (issue 7): tokens and CSV exports. Each is one query whatever
+# its length; what the viewer may not see is not in it.
+
+
+def api_tokens_for(viewer):
+    """The viewer's council's API tokens, newest first, with who issued them: for its
+    Councilcase administrators only (none for anyone else)."""
+    from .roles import is_council_administrator
+
+    if not is_council_administrator(viewer) or getattr(viewer, "council_id", None) is None:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(council_id=viewer.council_id).select_related("created_by")
+
+
+def members_for_export(viewer):
+    """Every member of the viewer's own council with their ward and group, by name."""
+    return (
+        Member.objects.filter(council_id=getattr(viewer, "council_id", None))
+        .select_related("ward", "political_group")
+        .order_by("full_name", "id")
+    )
+
+
+def officers_for_export(viewer):
+    """Every officer of the viewer's own council, leavers included, by employee number."""
+    return (
+        Officer.objects.filter(council_id=getattr(viewer, "council_id", None))
+        .select_related("directorate", "line_manager")
+        .order_by("employee_number")
+    )
+
+
+def wards_by_name(council_id) -> dict:
+    return {ward.name.casefold(): ward for ward in Ward.objects.filter(council_id=council_id)}
+
+
+def political_groups_by_name(council_id) -> dict:
+    return {
+        group.name.casefold(): group
+        for group in PoliticalGroup.objects.filter(council_id=council_id)
+    }
+
+
+def directorates_by_name(council_id) -> dict:
+    return {d.name.casefold(): d for d in Directorate.objects.filter(council_id=council_id)}

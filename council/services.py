@@ -8,19 +8,31 @@ nothing half-written. The audit trail is written by database triggers (core.audi
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import hashlib
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.audit import acting_as
 from core.versioning import check_version, save_new_version
 
-from .choices import API_SCOPE_RESOURCES, CommitteeRole, MemberRole, Seniority, StatutoryRole, Team
+from .choices import (
+    API_SCOPE_RESOURCES,
+    SINGLE_HOLDER_STATUTORY_ROLES,
+    CommitteeRole,
+    MemberRole,
+    Seniority,
+    StatutoryRole,
+    Team,
+)
 from .models import (
     ApiToken,
     ClosureDay,
@@ -34,7 +46,7 @@ from .models import (
     User,
     Ward,
 )
-from .signals import calendar_changed
+from .signals import calendar_changed, officer_left
 
 OFFICER_FIELDS = (
     "full_name",
@@ -472,8 +484,9 @@ def upsert_officer(
 
     Returns ``(officer, created)``. ``line_manager`` is an Officer or the employee number of
     one in the same council. Fields not given keep their values. Sending what is already
-    stored changes nothing (same version). Making an officer inactive marks a leaver: they
-    lose sign-in.
+    stored changes nothing (same version, no audit event). Making an officer inactive marks a
+    leaver: they lose sign-in and ``signals.officer_left`` is sent in the transaction, so
+    their open work is flagged for reassignment with the change (API.md, Officers).
     """
     unknown = set(fields) - set(OFFICER_FIELDS)
     if unknown:
@@ -494,6 +507,7 @@ def upsert_officer(
             officer = Officer(council=council, employee_number=employee_number)
         else:
             check_version(officer, expected_version)
+        was_active = not created and officer.active
         changed = _apply_changes(officer, fields)
         if not created and not changed:
             _sync_sign_in(officer)
@@ -524,6 +538,8 @@ def upsert_officer(
                     {"employee_number": ["This council already has an officer with this number."]}
                 ) from exc
             raise
+        if was_active and not officer.active:
+            officer_left.send(sender=Officer, officer=officer, by=by)
         return officer, created
 
 
@@ -532,6 +548,392 @@ def _sync_sign_in(officer: Officer) -> None:
     if officer.user is not None and officer.user.is_active != officer.active:
         officer.user.is_active = officer.active
         officer.user.save(update_fields=["is_active"])
+
+
+# The HR sync: a whole establishment list at once -------------------------------------------
+
+# How many officers one sync may carry (a large council's establishment, with room to spare).
+MAX_SYNC_ROWS = 20000
+SYNC_CREATED, SYNC_UPDATED, SYNC_UNCHANGED = "created", "updated", "unchanged"
+
+
+@dataclass
+class OfficerSync:
+    """What a sync did (or, for a dry run, would do): employee numbers by outcome, in the
+    order given, and the leavers among them."""
+
+    dry_run: bool
+    # (employee number, outcome)
+    outcomes: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    leavers: list[str] = dataclasses.field(default_factory=list)
+
+    def numbers(self, outcome: str) -> list[str]:
+        return [number for number, result in self.outcomes if result == outcome]
+
+
+def sync_officers(*, council: Council, by, rows: list[dict], dry_run: bool = False) -> OfficerSync:
+    """Create or update every officer in ``rows`` in one transaction, or none of them.
+
+    Each row is a dict with ``employee_number`` and any of ``OFFICER_FIELDS``; fields left
+    out keep their values, as in ``upsert_officer``. ``line_manager`` is an employee number,
+    of an officer in the batch (in any order) or already stored; ``directorate`` a Directorate
+    of the council or its id. Every row is checked before anything is written, and every
+    problem is reported at once as a ``ValidationError`` keyed ``officers.<row index>.<field>``
+    (the API's error keys). A row that changes nothing writes nothing: no version, no audit
+    event. Leavers (``active`` becoming false) lose sign-in and ``signals.officer_left`` is
+    sent for each, in the transaction.
+
+    The cost in queries does not grow with the rows: the council's officers are read (and
+    locked) once, and directorates, accounts, new officers and changed officers are each read
+    or written in one statement. ``dry_run`` does all of it, then rolls back.
+    """
+    if len(rows) > MAX_SYNC_ROWS:
+        raise ValidationError({"officers": [f"Send at most {MAX_SYNC_ROWS} officers at once."]})
+    errors: dict[str, list[str]] = {}
+
+    def error(index: int, name: str, message: str) -> None:
+        errors.setdefault(f"officers.{index}.{name}", []).append(message)
+
+    wanted: list[tuple[int, str, dict]] = []
+    seen: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        row = dict(row)
+        number = str(row.pop("employee_number", "") or "").strip()
+        if not number:
+            error(index, "employee_number", "Give the employee number.")
+            continue
+        if number in seen:
+            error(index, "employee_number", f"{number} is also in row {seen[number]}.")
+            continue
+        seen[number] = index
+        for name in set(row) - set(OFFICER_FIELDS):
+            error(index, name, "Unknown field.")
+            row.pop(name)
+        for name, message in _officer_choice_errors(row):
+            error(index, name, message)
+        wanted.append((index, number, row))
+
+    with transaction.atomic(), acting_as(actor_of(by)):
+        officers = list(
+            Officer.objects.select_for_update(of=("self",))
+            .filter(council=council)
+            .select_related("user")
+            .order_by("pk")
+        )
+        by_number = {officer.employee_number: officer for officer in officers}
+        number_of = {officer.pk: officer.employee_number for officer in officers}
+        directorates = _directorates_named(council, wanted, error)
+
+        # The management structure after the sync, by employee number.
+        manager_of = {
+            officer.employee_number: number_of.get(officer.line_manager_id) for officer in officers
+        }
+        planned: list[tuple[int, Officer, list[str], bool]] = []
+        for index, number, row in wanted:
+            officer = by_number.get(number)
+            created = officer is None
+            if created:
+                officer = Officer(council=council, employee_number=number)
+                manager_of[number] = None
+            was_active = officer.active and not created
+            if "line_manager" in row:
+                manager = row.pop("line_manager")
+                manager = getattr(manager, "employee_number", manager)
+                manager = str(manager).strip() if manager not in (None, "") else None
+                if manager is not None and manager not in by_number and manager not in seen:
+                    error(
+                        index,
+                        "line_manager",
+                        f"No officer of this council, nor any in this list, has employee "
+                        f"number {manager}.",
+                    )
+                    manager = manager_of[number]
+                manager_of[number] = manager
+            directorate = row.get("directorate")
+            if directorate is not None and not isinstance(directorate, Directorate):
+                row["directorate"] = directorates[int(directorate)]
+            changed = _apply_changes(officer, row)
+            if not created and manager_of[number] != number_of.get(officer.line_manager_id):
+                changed.append("line_manager")
+            try:
+                officer.full_clean(
+                    exclude=["council", "user", "line_manager", "directorate"],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
+            except ValidationError as invalid:
+                for name, messages in invalid.message_dict.items():
+                    for message in messages:
+                        error(index, name, message)
+            planned.append((index, officer, changed, was_active))
+            by_number.setdefault(number, officer)
+
+        _check_management_structure(planned, manager_of, error)
+        _check_statutory_posts(officers, planned, error)
+        accounts = _plan_accounts(council, planned, officers, error)
+        if errors:
+            raise ValidationError(errors)
+
+        result = OfficerSync(dry_run=dry_run)
+        _write_officer_sync(council, planned, manager_of, by_number, accounts, result)
+        for _index, officer, _changed, was_active in planned:
+            if was_active and not officer.active:
+                result.leavers.append(officer.employee_number)
+                officer_left.send(sender=Officer, officer=officer, by=by)
+        if dry_run:
+            transaction.set_rollback(True)
+        return result
+
+
+def _officer_choice_errors(row: dict):
+    teams = row.get("teams") or []
+    bad = [team for team in teams if team not in Team.values]
+    if bad:
+        yield "teams", f"Unknown team: {', '.join(map(str, bad))}."
+    if row.get("seniority") not in (None, *Seniority.values):
+        yield "seniority", "Not a valid seniority."
+    if row.get("statutory_role") not in (None, *StatutoryRole.values):
+        yield "statutory_role", "Not a valid statutory role."
+
+
+def _directorates_named(council: Council, wanted, error) -> dict:
+    """The council's directorates the rows name (by id or instance), in one query."""
+    ids = {}
+    for index, _number, row in wanted:
+        value = row.get("directorate")
+        if value is None:
+            continue
+        if isinstance(value, Directorate):
+            if value.council_id != council.pk:
+                error(index, "directorate", "Choose one of this council's directorates.")
+                row.pop("directorate")
+            continue
+        if isinstance(value, bool) or not str(value).isdigit():
+            error(index, "directorate", "Give a directorate id.")
+            row.pop("directorate")
+            continue
+        ids.setdefault(int(value), []).append((index, row))
+    found = {}
+    if ids:
+        found = {d.pk: d for d in Directorate.objects.filter(council=council, pk__in=list(ids))}
+    for pk, uses in ids.items():
+        if pk not in found:
+            for index, row in uses:
+                error(index, "directorate", f"This council has no directorate with id {pk}.")
+                row.pop("directorate")
+    return found
+
+
+def _check_management_structure(planned, manager_of: dict, error) -> None:
+    """Nobody manages themselves, directly or round a loop (in memory: the whole council's
+    structure after the sync is in ``manager_of``)."""
+    for index, officer, _changed, _was_active in planned:
+        number = officer.employee_number
+        if manager_of.get(number) == number:
+            error(index, "line_manager", "An officer cannot manage themselves.")
+            continue
+        seen = {number}
+        manager = manager_of.get(number)
+        while manager is not None:
+            if manager in seen:
+                error(index, "line_manager", "An officer cannot be managed by someone they manage.")
+                break
+            seen.add(manager)
+            manager = manager_of.get(manager)
+
+
+def _check_statutory_posts(officers, planned, error) -> None:
+    """One active holder of each single-holder statutory post, after the sync."""
+    final = {officer.employee_number: officer for officer in officers}
+    rows = {}
+    for index, officer, _changed, _was_active in planned:
+        final[officer.employee_number] = officer
+        rows[officer.employee_number] = index
+    holders: dict[str, list[str]] = {}
+    for number, officer in final.items():
+        if officer.active and officer.statutory_role in SINGLE_HOLDER_STATUTORY_ROLES:
+            holders.setdefault(officer.statutory_role, []).append(number)
+    for numbers in holders.values():
+        if len(numbers) > 1:
+            for number in numbers:
+                if number in rows:
+                    error(rows[number], "statutory_role", "Another active officer holds this post.")
+
+
+@dataclass
+class _AccountPlan:
+    new_users: list[User] = dataclasses.field(default_factory=list)
+    changed_users: dict[int, User] = dataclasses.field(default_factory=dict)
+
+
+def _plan_accounts(council: Council, planned, officers, error) -> _AccountPlan:
+    """``link_account`` and ``_claim_account`` for every row whose name or email changed, and
+    leavers' and returners' sign-in (``_sync_sign_in``), in three queries whatever the rows."""
+    plan = _AccountPlan()
+    linking = [
+        (index, officer)
+        for index, officer, changed, _was_active in planned
+        if officer.email and (officer.pk is None or {"email", "full_name"} & set(changed))
+    ]
+    emails = {officer.email.lower() for _index, officer in linking}
+    users = {}
+    if emails:
+        users = {
+            user.email.lower(): user
+            for user in User.objects.annotate(email_lower=Lower("email")).filter(
+                email_lower__in=emails
+            )
+        }
+    held_by_officer = {
+        officer.user_id: officer.employee_number for officer in officers if officer.user_id
+    }
+    held_by_member = set()
+    if users:
+        held_by_member = set(
+            Member.objects.filter(user_id__in=[u.pk for u in users.values()]).values_list(
+                "user_id", flat=True
+            )
+        )
+    claimed: dict[str, str] = {}
+    for index, officer in linking:
+        email = officer.email.lower()
+        user = users.get(email)
+        if user is not None and user.council_id not in (None, council.pk):
+            error(index, "email", "This email belongs to a person at another council.")
+            continue
+        holder = held_by_officer.get(user.pk) if user is not None else None
+        if (
+            (user is not None and user.pk in held_by_member)
+            or (holder is not None and holder != officer.employee_number)
+            or claimed.get(email, officer.employee_number) != officer.employee_number
+        ):
+            error(index, "email", "This email already belongs to another person.")
+            continue
+        claimed[email] = officer.employee_number
+        if user is None:
+            user = User(
+                email=officer.email,
+                full_name=officer.full_name,
+                council=council,
+                is_active=officer.active,
+            )
+            user.set_unusable_password()
+            plan.new_users.append(user)
+            users[email] = user
+        elif user.council_id is None or user.full_name != officer.full_name:
+            user.council_id, user.full_name = council.pk, officer.full_name
+            plan.changed_users[id(user)] = user
+        officer.user = user
+    for _index, officer, _changed, _was_active in planned:
+        user = officer.user
+        if user is not None and user.pk is not None and user.is_active != officer.active:
+            user.is_active = officer.active
+            plan.changed_users[id(user)] = user
+    return plan
+
+
+def _write_officer_sync(council, planned, manager_of, by_number, accounts, result) -> None:
+    """The writes of ``sync_officers``, after every check passed: one statement each for new
+    accounts, changed accounts, new officers (ids drawn first, so that new officers can
+    manage each other in the same INSERT) and changed officers."""
+    if accounts.new_users:
+        User.objects.bulk_create(accounts.new_users)
+    if accounts.changed_users:
+        User.objects.bulk_update(
+            list(accounts.changed_users.values()), ["council", "full_name", "is_active"]
+        )
+    new = [officer for _i, officer, _c, _a in planned if officer.pk is None]
+    new_ones = {id(officer) for officer in new}
+    if new:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('council_officer', 'id')) "
+                "FROM generate_series(1, %s)",
+                [len(new)],
+            )
+            for officer, (pk,) in zip(new, cursor.fetchall(), strict=True):
+                officer.pk = pk
+    now = timezone.now()
+    changed_officers, changed_fields = [], set()
+    for _index, officer, changed, _was_active in planned:
+        manager = manager_of.get(officer.employee_number)
+        officer.line_manager_id = by_number[manager].pk if manager is not None else None
+        if id(officer) in new_ones:
+            officer.user_id = officer.user.pk if officer.user is not None else None
+            result.outcomes.append((officer.employee_number, SYNC_CREATED))
+        elif changed or (officer.user is not None and officer.user_id != officer.user.pk):
+            officer.version = F("version") + 1
+            officer.updated_at = now
+            officer.user_id = officer.user.pk if officer.user is not None else None
+            changed_officers.append(officer)
+            changed_fields.update(changed)
+            result.outcomes.append((officer.employee_number, SYNC_UPDATED))
+        else:
+            result.outcomes.append((officer.employee_number, SYNC_UNCHANGED))
+    if new:
+        Officer.objects.bulk_create(new)
+    if changed_officers:
+        fields = sorted(changed_fields | {"version", "updated_at", "user"})
+        Officer.objects.bulk_update(changed_officers, fields)
+
+
+# Importing members (the CSV import page) ---------------------------------------------------
+
+
+@dataclass
+class MemberSync:
+    """What an import of members did (or would do): row outcomes in the order given."""
+
+    dry_run: bool
+    outcomes: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (row, outcome)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for _row, result in self.outcomes if result == outcome)
+
+
+def sync_members(*, council: Council, by, rows: list[dict], dry_run: bool = False) -> MemberSync:
+    """Create (rows without ``id``) or update (rows with the ``id`` of a member of the
+    council) every member in ``rows`` in one transaction, or none of them.
+
+    Each row goes through ``create_member`` / ``update_member``, so the rules are theirs;
+    every row's problems are collected and raised together as one ``ValidationError`` keyed
+    ``members.<row index>.<field>``, and then nothing is written. A council has tens of
+    members, so rows are written one by one. ``dry_run`` checks everything, then rolls back.
+    """
+    errors: dict[str, list[str]] = {}
+    result = MemberSync(dry_run=dry_run)
+    ids = [row["id"] for row in rows if row.get("id") is not None]
+    with transaction.atomic(), acting_as(actor_of(by)):
+        existing = Member.objects.select_for_update().filter(council=council, pk__in=ids)
+        members = {member.pk: member for member in existing}
+        for index, row in enumerate(rows):
+            fields = dict(row)
+            pk = fields.pop("id", None)
+            try:
+                if pk is None:
+                    create_member(council=council, by=by, **fields)
+                    result.outcomes.append((index, SYNC_CREATED))
+                    continue
+                member = members.get(pk)
+                if member is None:
+                    raise ValidationError({"id": [f"This council has no member with id {pk}."]})
+                version = member.version
+                member = update_member(member=member, by=by, **fields)
+                outcome = SYNC_UNCHANGED if member.version == version else SYNC_UPDATED
+                result.outcomes.append((index, outcome))
+            except ValidationError as invalid:
+                problems = (
+                    invalid.message_dict
+                    if hasattr(invalid, "error_dict")
+                    else {"non_field_errors": invalid.messages}
+                )
+                for name, messages in problems.items():
+                    errors.setdefault(f"members.{index}.{name}", []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+        if dry_run:
+            transaction.set_rollback(True)
+        return result
 
 
 # Committees --------------------------------------------------------------------------------
@@ -548,6 +950,26 @@ def _validate_committee_members(council: Council, members: list[tuple[Member, st
         seen.add(member.pk)
 
 
+def _check_panel_conflicts(convened_about: Officer | None, members) -> None:
+    """Members with an active declared relationship with the officer a panel is convened
+    about may not sit on it (city council protocol 4.5; DESIGN.md, Declared relationships).
+    One query for all the members; the refusal says who, never why."""
+    if convened_about is None or not members:
+        return
+    from relationships.selectors import conflicted
+
+    from .calendar import local_date
+
+    barred = conflicted(
+        convened_about, [member for member, _role in members], on=local_date(timezone.now())
+    )
+    if barred:
+        names = ", ".join(sorted(str(member) for member in barred))
+        raise ValidationError(
+            {"members": [f"{names} cannot sit on this panel. Choose other members."]}
+        )
+
+
 def create_committee(
     *,
     council: Council,
@@ -555,11 +977,15 @@ def create_committee(
     name: str,
     kind: str = "committee",
     members: Iterable[tuple[Member, str]] = (),
+    convened_about: Officer | None = None,
 ) -> Committee:
+    """A committee or panel; ``convened_about``: the officer a panel is about (a hearing)."""
     members = list(members)
     _validate_committee_members(council, members)
+    _same_council(council, "convened_about", convened_about)
+    _check_panel_conflicts(convened_about, members)
     with transaction.atomic(), acting_as(actor_of(by)):
-        committee = Committee(council=council, name=name, kind=kind)
+        committee = Committee(council=council, name=name, kind=kind, convened_about=convened_about)
         _full_clean(committee)
         with _unique_in_council(committee_name_unique="name"):
             committee.save()
@@ -578,10 +1004,12 @@ def update_committee(
     members: Iterable[tuple[Member, str]] | None = None,
     **fields,
 ) -> Committee:
-    """Rename or re-kind a committee and, given ``members``, replace its membership."""
-    unknown = set(fields) - {"name", "kind"}
+    """Rename or re-kind a committee, change the officer a panel is convened about and,
+    given ``members``, replace its membership."""
+    unknown = set(fields) - {"name", "kind", "convened_about"}
     if unknown:
         raise ValidationError({name: ["Unknown field."] for name in unknown})
+    _same_council(committee.council, "convened_about", fields.get("convened_about"))
     if members is not None:
         members = list(members)
         _validate_committee_members(committee.council, members)
@@ -589,6 +1017,14 @@ def update_committee(
         committee = Committee.objects.select_for_update().get(pk=committee.pk)
         check_version(committee, expected_version)
         changed = _apply_changes(committee, fields)
+        if members is not None or "convened_about" in changed:
+            seated = members
+            if seated is None:
+                seated = [
+                    (seat.member, seat.role)
+                    for seat in committee.memberships.select_related("member")
+                ]
+            _check_panel_conflicts(committee.convened_about, seated)
         members_changed = False
         if members is not None:
             current = set(committee.memberships.values_list("member_id", "role"))
@@ -617,7 +1053,8 @@ def set_committee_members(
     members = list(members)
     _validate_committee_members(committee.council, members)
     with transaction.atomic(), acting_as(actor_of(by)):
-        Committee.objects.select_for_update().get(pk=committee.pk)
+        locked = Committee.objects.select_for_update().get(pk=committee.pk)
+        _check_panel_conflicts(locked.convened_about, members)
         _replace_committee_members(committee, members)
         save_new_version(committee, update_fields=[])
 

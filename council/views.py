@@ -8,27 +8,32 @@ not found (404), the same answer as for a person who does not exist.
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import PreconditionFailed
 
-from . import services
+from . import csv_exchange, services
 from .choices import MemberRole, Team
 from .forms import (
     DEADLINE_CONVENTION_EXPLANATIONS,
     DEADLINE_CONVENTION_NAMES,
+    ApiTokenForm,
     ClosureDayForm,
     CouncilSettingsForm,
+    CsvImportForm,
     PeopleSearchForm,
     RemoveClosureDayForm,
     SignInForm,
@@ -46,7 +51,7 @@ from .roles import (
     officer_of,
     role_names,
 )
-from .selectors import search_people
+from .selectors import api_tokens_for, members_for_export, officers_for_export, search_people
 
 PEOPLE_PER_PAGE = 25
 
@@ -292,6 +297,7 @@ def _settings_page(request, council: Council, closure_form: ClosureDayForm):
             "deadline_convention_explanation": DEADLINE_CONVENTION_EXPLANATIONS[
                 council.deadline_convention
             ],
+            "is_council_administrator": is_council_administrator(request.user),
         },
     )
 
@@ -367,3 +373,207 @@ def closure_day_remove(request):
         else:
             messages.success(request, f"{_long_date(date)} is no longer a closure day")
     return redirect("council-settings")
+
+
+# API tokens (issue 7) ----------------------------------------------------------------------
+
+
+def _administrator_only(user) -> None:
+    """Token administration is the council's Councilcase administrators' (DESIGN.md, Who uses
+    it): anyone else finds nothing here."""
+    if not is_council_administrator(user) or not getattr(user, "council_id", None):
+        raise Http404("No API tokens here")
+
+
+def _tokens_page(request, form, *, new_key=None, new_token=None, status=200):
+    tokens = list(api_tokens_for(request.user))
+    return render(
+        request,
+        "council/api_tokens.html",
+        {"tokens": tokens, "form": form, "new_key": new_key, "new_token": new_token},
+        status=status,
+    )
+
+
+@login_required
+def api_tokens(request):
+    """The council's tokens: issue one (its key shown once, on the answer to the POST, never
+    stored or put in a redirect), see each one's scopes, expiry and last use, revoke."""
+    _administrator_only(request.user)
+    if request.method != "POST":
+        return _tokens_page(request, ApiTokenForm())
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        days = form.cleaned_data["expires_in_days"]
+        try:
+            token, key = services.issue_api_token(
+                council=Council.objects.get(pk=request.user.council_id),
+                by=request.user,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                expires_at=timezone.now() + datetime.timedelta(days=days) if days else None,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _tokens_page(request, ApiTokenForm(), new_key=key, new_token=token)
+    return _tokens_page(request, form)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk: int):
+    _administrator_only(request.user)
+    token = get_object_or_404(api_tokens_for(request.user), pk=pk)
+    services.revoke_api_token(token=token, by=request.user)
+    messages.success(request, f"The token {token.name} has been revoked and no longer works")
+    return redirect("api-tokens")
+
+
+# CSV exports and imports (issue 7) ---------------------------------------------------------
+
+
+def may_export_people(user, kind: str) -> bool:
+    """Members' and officers' lists with their email addresses: the council's administrators,
+    and the HR team for officers."""
+    if not getattr(user, "council_id", None):
+        return False
+    return is_council_administrator(user) or (kind == "officers" and is_hr(user))
+
+
+def _csv_response(filename: str, columns, rows):
+    response = StreamingHttpResponse(
+        csv_exchange.stream(columns, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def export_csv(request, kind: str):
+    """``members.csv``, ``officers.csv`` and ``enquiries.csv``. Enquiries (constituents'
+    personal data) only for those who see every enquiry of the council in full (the casework
+    team, the Monitoring Officer, the Chief Executive: complaints.permissions), with the rows
+    ``enquiries_for`` gives them; anyone else finds nothing here."""
+    from complaints.permissions import sees_every_enquiry
+    from complaints.selectors import enquiries_for
+
+    today = timezone.localdate().isoformat()
+    user = request.user
+    if kind == "enquiries" and getattr(user, "council_id", None) and sees_every_enquiry(user):
+        enquiries = enquiries_for(user).order_by("received_at", "id")
+        return _csv_response(
+            f"enquiries-{today}.csv",
+            csv_exchange.ENQUIRY_COLUMNS,
+            csv_exchange.enquiry_rows(enquiries),
+        )
+    if kind == "members" and may_export_people(request.user, kind):
+        return _csv_response(
+            f"members-{today}.csv",
+            csv_exchange.MEMBER_COLUMNS,
+            csv_exchange.member_rows(members_for_export(request.user)),
+        )
+    if kind == "officers" and may_export_people(request.user, kind):
+        return _csv_response(
+            f"officers-{today}.csv",
+            csv_exchange.OFFICER_COLUMNS,
+            csv_exchange.officer_rows(officers_for_export(request.user)),
+        )
+    raise Http404("No such export")
+
+
+IMPORT_SESSION_KEY = "council_csv_import"
+
+
+def _import_kinds(user) -> tuple[str, ...]:
+    """Administrators import members and officers; the HR team, officers."""
+    kinds = tuple(kind for kind in ("officers", "members") if may_export_people(user, kind))
+    if not kinds:
+        raise Http404("No imports here")
+    return kinds
+
+
+def _run_import(request, kind: str, text: str, *, dry_run: bool):
+    council = Council.objects.get(pk=request.user.council_id)
+    if kind == "officers":
+        records = csv_exchange.read(
+            text, columns=csv_exchange.OFFICER_COLUMNS, required=("employee_number",)
+        )
+        rows = csv_exchange.officers_to_sync(records, council_id=council.pk)
+        result = services.sync_officers(
+            council=council, by=request.user, rows=rows, dry_run=dry_run
+        )
+        return {
+            "created": len(result.numbers(services.SYNC_CREATED)),
+            "updated": len(result.numbers(services.SYNC_UPDATED)),
+            "unchanged": len(result.numbers(services.SYNC_UNCHANGED)),
+            "leavers": result.leavers,
+        }
+    records = csv_exchange.read(text, columns=csv_exchange.MEMBER_COLUMNS, required=("full_name",))
+    rows = csv_exchange.members_to_sync(records, council_id=council.pk)
+    result = services.sync_members(council=council, by=request.user, rows=rows, dry_run=dry_run)
+    return {
+        "created": result.count(services.SYNC_CREATED),
+        "updated": result.count(services.SYNC_UPDATED),
+        "unchanged": result.count(services.SYNC_UNCHANGED),
+        "leavers": [],
+    }
+
+
+@login_required
+def csv_import(request):
+    """Upload, then a preview of what the file would change (the import run and rolled
+    back), then apply. Problems are listed by line and nothing is written. The file waits in
+    the session between preview and apply, named by its digest, so what is applied is
+    exactly what was previewed."""
+    kinds = _import_kinds(request.user)
+    form = CsvImportForm(request.POST or None, request.FILES or None, kinds=kinds)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        kind, text = form.cleaned_data["kind"], form.cleaned_data["file"]
+        try:
+            preview = _run_import(request, kind, text, dry_run=True)
+        except ValidationError as error:
+            problems = csv_exchange.row_messages(error)
+            form.add_error("file", "The file has problems: nothing has been changed")
+        else:
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            request.session[IMPORT_SESSION_KEY] = {"kind": kind, "text": text, "digest": digest}
+            return render(
+                request,
+                "council/csv_import_preview.html",
+                {"kind": kind, "preview": preview, "digest": digest},
+            )
+    return render(
+        request,
+        "council/csv_import.html",
+        {"form": form, "problems": problems, "kinds": kinds},
+        status=400 if problems else 200,
+    )
+
+
+@login_required
+@require_POST
+def csv_import_apply(request):
+    kinds = _import_kinds(request.user)
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    if (
+        not pending
+        or pending["digest"] != request.POST.get("digest")
+        or (pending["kind"] not in kinds)
+    ):
+        messages.error(request, "Upload the file again: the preview you applied has expired")
+        return redirect("csv-import")
+    try:
+        done = _run_import(request, pending["kind"], pending["text"], dry_run=False)
+    except ValidationError as error:
+        messages.error(request, " ".join(csv_exchange.row_messages(error)))
+        return redirect("csv-import")
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(
+        request,
+        f"{pending['kind'].capitalize()} imported: {done['created']} added, "
+        f"{done['updated']} changed, {done['unchanged']} unchanged",
+    )
+    return redirect("csv-import")

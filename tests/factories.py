@@ -193,3 +193,28 @@ def enquiry(council: Council, **fields):
     if "member" not in fields:
         fields["member"] = MemberFactory(council=council)
     return complaints_services.log_enquiry(council=council, **fields)
+
+
+# Declared relationships ---------------------------------------------------------------------
+
+
+def declaration(declarant, counterpart, **fields):
+    """A declaration submitted through ``relationships.services.submit_declaration`` by
+    ``"test"`` (so it is validated, and its recipient told). ``counterpart`` is a Member, an
+    Officer or a ``relationships.parties.External``. Defaults: family, started a year ago."""
+    import datetime
+
+    from relationships import services as declarations
+
+    defaults = {
+        "by": "test",
+        "kind": "family",
+        "description": "My brother-in-law.",
+        "started_on": datetime.date.today() - datetime.timedelta(days=365),
+    }
+    return declarations.submit_declaration(
+        council=declarant.council,
+        declarant=declarant,
+        counterpart=counterpart,
+        **{**defaults, **fields},
+    )

@@ -122,10 +122,36 @@ MATRIX: dict[str, Route] = {
     "member-detail": organisation_record("members", "member"),
     "officer-list": organisation_list("officers", PEOPLE_RECORDS),
     "officer-detail": organisation_record("officers", "officer", PEOPLE_RECORDS),
+    # An empty body changes nothing of the existing officer (200); the other council's
+    # administrator would create E-MATRIX in their own council, but a new officer needs a name,
+    # and a superuser (no council of their own) must name the council (400).
     "officer-by-employee-number": Route(
         scope="officers",
         kwargs=lambda world: {"employee_number": world["officer"].employee_number},
-        writes={"PUT": writers(PEOPLE_RECORDS, ok=400, detail=False)},
+        writes={
+            "PUT": {
+                **writers(PEOPLE_RECORDS, ok=200, detail=False),
+                "other_council_administrator": 400,
+                "superuser": 400,
+            }
+        },
+    ),
+    "officer-sync": Route(
+        scope="officers", writes={"POST": writers(PEOPLE_RECORDS, ok=400, detail=False)}
+    ),
+    # The change feed: tokens with events:read (the matrix's scopeless token has only that),
+    # each council's administrators (their own council's feed) and superusers.
+    "event-list": Route(
+        scope="events",
+        get=expect(
+            403,
+            anonymous=401,
+            administrator=200,
+            other_council_administrator=200,
+            superuser=200,
+            token_with_scope=200,
+            token_without_scope=200,
+        ),
     ),
     "committee-list": organisation_list("committees"),
     "committee-detail": organisation_record("committees", "committee"),

@@ -16,6 +16,7 @@ from council import selectors as council_selectors
 from council.models import Directorate, Member, Officer
 
 from .. import permissions
+from ..choices import EscalationTarget
 from ..models import NO_RESPONSE_DUE, Enquiry, EnquiryEvent
 
 
@@ -90,6 +91,12 @@ class EnquirySerializer(serializers.ModelSerializer):
         help_text="The due date of the clock now running (the first response until a holding "
         "response or, under a single standard, an acknowledgement; then the full response). "
         "Null once answered. The list's default order."
+    )
+    escalated_to = serializers.ChoiceField(
+        choices=EscalationTarget.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="To whom it was escalated; blank if it never was.",
     )
     is_overdue = serializers.BooleanField(
         read_only=True,

@@ -64,11 +64,14 @@ class EnquiryViewSet(CouncilScopedViewSet):
 
     model = Enquiry
     scope_resource = "enquiries"
-    selector = selectors.enquiries_for
     serializer_class = EnquirySerializer
     filterset_class = EnquiryFilter
     cursor_ordering = ("response_due", "id")
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        # References are shown by id: only the council (its slug, its calendar) is joined.
+        return selectors.enquiries_for(self.request.user, related=("council",))
 
     def has_write_permission(self, request) -> bool:
         return permissions.may_work_on_enquiries(request.user)

@@ -1,9 +1,11 @@
 """OpenAPI generation: every operation documents the error shape and the ETag contract.
 
 The project's ``DEFAULT_SCHEMA_CLASS``. On top of drf-spectacular's inference it adds, per
-operation, the responses the API can give beyond the happy path (400, 401, 403, 404, 412, all
-in the one error shape of ``core.api.exceptions``), the ``If-Match`` request header on writes
-to a single versioned record and the ``ETag`` response header on single-record responses.
+operation, the responses the API can give beyond the happy path (400, 401, 403, 404, 412, and
+429 with ``Retry-After`` where API tokens are accepted, all in the one error shape of
+``core.api.exceptions``), the ``If-Match`` request header on writes to a single versioned
+record and the ``ETag`` response header on single-record responses. Operations that accept
+tokens name the scope they need in their description.
 A view that can answer 409 declares it with ``@extend_schema(responses={409: ErrorSerializer})``.
 """
 
@@ -40,7 +42,9 @@ ERROR_DESCRIPTIONS = {
     "403": "Signed in, but not allowed to do this (role, or the token's scopes).",
     "404": "Not found, or not visible to the caller (the API never answers 403 for records).",
     "412": "If-Match names a version older than the record's current one.",
+    "429": "This API token made too many requests: wait the seconds in Retry-After.",
 }
+RETRY_AFTER = "Retry-After"
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
@@ -70,7 +74,11 @@ class AutoSchema(openapi.AutoSchema):
 
     def error_statuses(self) -> list[str]:
         statuses = []
-        if self.method in UNSAFE_METHODS or isinstance(self.view, ETagMixin):
+        if (
+            self.method in UNSAFE_METHODS
+            or isinstance(self.view, ETagMixin)
+            or self._has_query_parameters()
+        ):
             statuses.append("400")
         if not self._is_public():
             statuses += ["401", "403"]
@@ -78,7 +86,38 @@ class AutoSchema(openapi.AutoSchema):
             statuses.append("404")
         if self._is_versioned_object_write():
             statuses.append("412")
+        if self._accepts_tokens():
+            statuses.append("429")
         return statuses
+
+    def _has_query_parameters(self) -> bool:
+        """A query a view validates can be wrong: 400 (the pagination cursor is never)."""
+        return any(
+            parameter.get("in") == "query" and parameter.get("name") != "cursor"
+            for parameter in self._get_parameters()
+        )
+
+    def _accepts_tokens(self) -> bool:
+        return not self._is_public() and bool(getattr(self.view, "scope_resource", None))
+
+    def _scope_needed(self) -> str | None:
+        resource = getattr(self.view, "scope_resource", None)
+        if not resource or self._is_public():
+            return None
+        access = "write" if self.method in UNSAFE_METHODS else "read"
+        return f"{resource}:{access}"
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        scope = self._scope_needed()
+        if operation is None or scope is None:
+            return operation
+        note = f"API tokens need the `{scope}` scope (or `*`)."
+        if scope.endswith(":read"):
+            note = f"API tokens need the `{scope}` scope (or `{scope[:-5]}:write`, or `*`)."
+        description = operation.get("description", "")
+        operation["description"] = f"{description}\n\n{note}" if description else note
+        return operation
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
@@ -91,6 +130,16 @@ class AutoSchema(openapi.AutoSchema):
                     required=False,
                     description='The record\'s ETag as last read, e.g. "3". If the record has '
                     "changed since, nothing is written and the answer is 412.",
+                )
+            )
+        if self._accepts_tokens():
+            parameters.append(
+                OpenApiParameter(
+                    RETRY_AFTER,
+                    int,
+                    OpenApiParameter.HEADER,
+                    response=["429"],
+                    description="Seconds until this token may make requests again.",
                 )
             )
         if self._returns_versioned_record():

@@ -60,6 +60,10 @@ class CouncilScopedReadOnlyViewSet(
     selector: Callable | None = None
     write_roles: tuple[Callable[[object], bool], ...] = ()
     cursor_ordering: tuple[str, ...] = ("-id",)
+    # The change feed (core.events) shows this resource's events to the signed-in people who
+    # may read the feed, not only to tokens with its scope. Only where every person of the
+    # council may read every record of it.
+    feed_to_people: bool = False
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def __init_subclass__(cls, **kwargs):

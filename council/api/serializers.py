@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from core.api.fields import CouncilSlugField, ScopedPrimaryKeyRelatedField
 from council import selectors
-from council.choices import CommitteeRole, MemberRole, StatutoryRole, Team
+from council.choices import CommitteeRole, MemberRole, Seniority, StatutoryRole, Team
 from council.models import Committee, Council, Directorate, Member, Officer, PoliticalGroup, Ward
 
 
@@ -32,10 +32,17 @@ class ClosureDaysField(serializers.ListField):
         return [self.child.to_representation(day.date) for day in data.all()]
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "17:00"}
+)
+class ClockTimeField(serializers.TimeField):
+    """A local time of day as ``HH:MM`` (not an ISO time with seconds)."""
+
+
 class CouncilSerializer(serializers.ModelSerializer):
     """A council: its calendar settings (nation, closure days, cut-off) key every deadline."""
 
-    cutoff_time = serializers.TimeField(
+    cutoff_time = ClockTimeField(
         format="%H:%M",
         input_formats=["%H:%M"],
         required=False,
@@ -199,10 +206,11 @@ class OfficerSerializer(CouncilRecordSerializer):
 
 class OfficerUpsertSerializer(OfficerSerializer):
     """The body of ``PUT .../officers/by-employee-number/{employee_number}/``: the employee
-    number comes from the path, so the body may leave it out."""
+    number comes from the path, so the body may leave it out. Fields left out keep their
+    values (a new officer needs ``full_name``), so the HR system may send only what changed."""
 
     class Meta(OfficerSerializer.Meta):
-        extra_kwargs = {"employee_number": {"required": False}}
+        extra_kwargs = {"employee_number": {"required": False}, "full_name": {"required": False}}
 
 
 class CommitteeMembershipSerializer(serializers.Serializer):
@@ -225,3 +233,50 @@ class CommitteeSerializer(CouncilRecordSerializer):
     class Meta:
         model = Committee
         fields = ["id", "council", "name", "kind", "members", "version"]
+
+
+class OfficerSyncRowSerializer(serializers.Serializer):
+    """One officer of the HR system's establishment list. Fields left out keep their values.
+    ``directorate`` is an id; ``line_manager`` an employee number, of an officer in the same
+    list (in any order) or already in Councilcase."""
+
+    employee_number = serializers.CharField(max_length=40)
+    full_name = serializers.CharField(max_length=200, required=False)
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    job_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    directorate = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="A directorate id, or null."
+    )
+    line_manager = EmployeeNumberField(allow_null=True, required=False)
+    seniority = serializers.ChoiceField(choices=Seniority.choices, required=False)
+    statutory_role = serializers.ChoiceField(
+        choices=StatutoryRole.choices, allow_null=True, required=False
+    )
+    teams = serializers.ListField(
+        child=serializers.ChoiceField(choices=Team.choices), required=False
+    )
+    politically_restricted = serializers.BooleanField(required=False)
+    active = serializers.BooleanField(
+        required=False, help_text="false marks a leaver: no sign-in, open work flagged."
+    )
+
+
+class OfficerSyncSerializer(serializers.Serializer):
+    """The body of ``POST /api/v1/officers/sync/``."""
+
+    officers = OfficerSyncRowSerializer(many=True, allow_empty=True)
+    dry_run = serializers.BooleanField(
+        default=False,
+        help_text="Check and report what would change, then write nothing.",
+    )
+
+
+class OfficerSyncResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    created = serializers.ListField(child=serializers.CharField(), help_text="Employee numbers.")
+    updated = serializers.ListField(child=serializers.CharField(), help_text="Employee numbers.")
+    unchanged = serializers.ListField(child=serializers.CharField(), help_text="Employee numbers.")
+    leavers = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Employee numbers of officers this sync made leavers.",
+    )

@@ -5,6 +5,8 @@ from django.urls import path
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import APIRootView, DefaultRouter
 
+from core.events.api import EventFeedView
+
 from . import views
 from .calendar_views import WorkingDaysView
 
@@ -31,5 +33,7 @@ urlpatterns = [
     path(
         "councils/<slug:slug>/working-days/", WorkingDaysView.as_view(), name="council-working-days"
     ),
+    # The change feed (core.events): every change the caller may see, oldest first.
+    path("events/", EventFeedView.as_view(), name="event-list"),
     *router.urls,
 ]

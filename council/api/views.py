@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from core.api.principal import is_token_principal
 from core.api.viewsets import CouncilScopedViewSet
@@ -26,6 +27,8 @@ from .serializers import (
     DirectorateSerializer,
     MemberSerializer,
     OfficerSerializer,
+    OfficerSyncResultSerializer,
+    OfficerSyncSerializer,
     OfficerUpsertSerializer,
     PoliticalGroupSerializer,
     WardSerializer,
@@ -39,6 +42,7 @@ class CouncilViewSet(CouncilScopedViewSet):
 
     model = Council
     scope_resource = "councils"
+    feed_to_people = True
     selector = selectors.councils_for
     write_roles = ADMINISTRATORS
     serializer_class = CouncilSerializer
@@ -70,6 +74,7 @@ class CouncilViewSet(CouncilScopedViewSet):
 class WardViewSet(CouncilScopedViewSet):
     model = Ward
     scope_resource = "wards"
+    feed_to_people = True
     selector = selectors.wards_for
     write_roles = ADMINISTRATORS
     serializer_class = WardSerializer
@@ -87,6 +92,7 @@ class WardViewSet(CouncilScopedViewSet):
 class PoliticalGroupViewSet(CouncilScopedViewSet):
     model = PoliticalGroup
     scope_resource = "political-groups"
+    feed_to_people = True
     selector = selectors.political_groups_for
     write_roles = ADMINISTRATORS
     serializer_class = PoliticalGroupSerializer
@@ -104,6 +110,7 @@ class PoliticalGroupViewSet(CouncilScopedViewSet):
 class DirectorateViewSet(CouncilScopedViewSet):
     model = Directorate
     scope_resource = "directorates"
+    feed_to_people = True
     selector = selectors.directorates_for
     write_roles = ADMINISTRATORS
     serializer_class = DirectorateSerializer
@@ -121,6 +128,7 @@ class DirectorateViewSet(CouncilScopedViewSet):
 class MemberViewSet(CouncilScopedViewSet):
     model = Member
     scope_resource = "members"
+    feed_to_people = True
     selector = selectors.members_for
     write_roles = ADMINISTRATORS
     serializer_class = MemberSerializer
@@ -141,6 +149,7 @@ class OfficerViewSet(CouncilScopedViewSet):
 
     model = Officer
     scope_resource = "officers"
+    feed_to_people = True
     selector = selectors.officers_for
     write_roles = (roles.is_council_administrator, roles.is_hr)
     serializer_class = OfficerSerializer
@@ -205,10 +214,58 @@ class OfficerViewSet(CouncilScopedViewSet):
             officer, status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
+    @extend_schema(
+        operation_id="officers_sync",
+        summary="Apply the HR system's establishment list (bulk sync)",
+        description=(
+            "Creates or updates every officer in `officers` in one transaction, or none: "
+            "if any row is wrong, nothing is written and the answer is 400 with every problem "
+            "keyed `officers.<row index>.<field>`. Each row works as the PUT by employee "
+            "number does (fields left out keep their values; a row that changes nothing "
+            "writes nothing). `line_manager` may name an officer anywhere in the list, in any "
+            "order. `active: false` marks a leaver: they can no longer sign in and their open "
+            "enquiries are flagged for reassignment to their line manager. With "
+            "`dry_run: true` the answer says what would change and nothing is written."
+        ),
+        request=OfficerSyncSerializer,
+        responses={200: OfficerSyncResultSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="sync",
+        url_name="sync",
+        serializer_class=OfficerSyncSerializer,
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def sync(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        council = self.council_for_create(None)
+        result = services.sync_officers(
+            council=council,
+            by=request.user,
+            rows=[dict(row) for row in serializer.validated_data["officers"]],
+            dry_run=serializer.validated_data["dry_run"],
+        )
+        return Response(
+            OfficerSyncResultSerializer(
+                {
+                    "dry_run": result.dry_run,
+                    "created": result.numbers(services.SYNC_CREATED),
+                    "updated": result.numbers(services.SYNC_UPDATED),
+                    "unchanged": result.numbers(services.SYNC_UNCHANGED),
+                    "leavers": result.leavers,
+                }
+            ).data
+        )
+
 
 class CommitteeViewSet(CouncilScopedViewSet):
     model = Committee
     scope_resource = "committees"
+    feed_to_people = True
     selector = selectors.committees_for
     write_roles = ADMINISTRATORS
     serializer_class = CommitteeSerializer

@@ -5,7 +5,7 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
-from core.widgets import LongSelect
+from core.widgets import LongSelect, RowChoiceField
 from council.models import Officer
 from tests import factories
 
@@ -37,3 +37,34 @@ def test_long_select_renders_model_choices_as_select_does(db):
     long = forms.ModelChoiceField(queryset=queryset, empty_label="Anyone", widget=LongSelect)
     chosen = officers[2].pk
     assert same_html(long.widget.render("x", chosen), plain.widget.render("x", chosen))
+
+
+def test_row_choice_field_offers_and_cleans_what_a_model_choice_field_does(db):
+    council = factories.CouncilFactory()
+    officers = [factories.OfficerFactory(council=council) for _ in range(5)]
+    queryset = Officer.objects.filter(council=council).order_by("full_name", "id")
+    plain = forms.ModelChoiceField(queryset=queryset, empty_label="Anyone", widget=LongSelect)
+    rows = RowChoiceField(
+        queryset=queryset,
+        empty_label="Anyone",
+        label_columns=("full_name", "job_title"),
+        label_from_row=Officer.display_name,
+    )
+    chosen = officers[3].pk
+    assert same_html(rows.widget.render("x", chosen), plain.widget.render("x", chosen))
+    assert rows.clean(str(chosen)) == officers[3]
+    with pytest.raises(forms.ValidationError):
+        rows.clean("999999")
+
+
+def test_row_choice_field_reads_the_options_in_one_query(db, django_assert_num_queries):
+    council = factories.CouncilFactory()
+    for _ in range(30):
+        factories.OfficerFactory(council=council)
+    field = RowChoiceField(
+        queryset=Officer.objects.filter(council=council),
+        label_columns=("full_name", "job_title"),
+        label_from_row=Officer.display_name,
+    )
+    with django_assert_num_queries(1):
+        field.widget.render("x", None)
