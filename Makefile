@@ -41,6 +41,8 @@ bench: setup
 	$(PY) scripts/with_services.py $(PY) bench/audit.py
 	$(PY) scripts/with_services.py $(PY) bench/sweep.py
 	$(PY) scripts/with_services.py $(PY) bench/lists.py
+	$(PY) bench/protocol_import.py
+	$(PY) scripts/with_services.py $(PY) bench/protocol_search.py
 
 demo-data: setup
 	$(PY) scripts/with_services.py --persistent $(PY) manage.py seed_demo

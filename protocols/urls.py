@@ -11,6 +11,8 @@ urlpatterns = [
     path("import/", views.import_document, name="protocol-import-page"),
     path("import/commit/", views.commit_import, name="protocol-import-commit"),
     path("<int:pk>/", views.protocol_detail, name="protocol-page"),
+    # A version by its id alone (links from notifications), redirecting to its page.
+    path("versions/<int:version_pk>/", views.version_by_id, name="protocol-version-by-id"),
     path("<int:pk>/import/", views.import_document, name="protocol-import-version-page"),
     path("<int:pk>/import/commit/", views.commit_import, name="protocol-import-commit-version"),
     path("<int:pk>/compare/", views.compare, name="protocol-compare-page"),

@@ -170,6 +170,12 @@ def version_detail(request, pk: int, version_pk: int):
 
 
 @login_required
+def version_by_id(request, version_pk: int):
+    version = get_object_or_404(selectors.versions_for(request.user), pk=version_pk)
+    return redirect("protocol-version-page", pk=version.protocol_id, version_pk=version.pk)
+
+
+@login_required
 def clause_detail(request, pk: int, version_pk: int, number: str):
     """A clause's permalink: the clause, where it sits in the version, and where the version
     in force says it differently."""

@@ -23,7 +23,11 @@ from . import selectors, services
 NOTIFICATIONS_PER_PAGE = 25
 
 # The page each kind of resource is shown on, by URL name (taking the resource's id).
-RESOURCE_PAGES = {"enquiry": "enquiry"}
+RESOURCE_PAGES = {
+    "enquiry": "enquiry",
+    "declaration": "declaration",
+    "protocolversion": "protocol-version-by-id",
+}
 
 
 def resource_url(notification) -> str | None:

@@ -108,3 +108,14 @@ def test_beat_runs_the_reminders_daily():
     entry = settings.CELERY_BEAT_SCHEDULE["remind-protocol-reviews"]
     assert entry == {"task": "protocols.remind_reviews", "schedule": 86400.0}
     assert settings.CELERY_TIMEZONE == "UTC"
+
+
+def test_the_reminder_opens_the_version_page(client, adopted, monitoring_officer):
+    services.remind_reviews(now=at(REVIEW_DUE - datetime.timedelta(days=30)))
+    (notification,) = Notification.objects.filter(recipient=monitoring_officer)
+    client.force_login(monitoring_officer)
+    opened = client.get(f"/notifications/{notification.pk}/", follow=True)
+    assert opened.redirect_chain[-1][0] == (
+        f"/protocols/{adopted.protocol_id}/versions/{adopted.pk}/"
+    )
+    assert opened.status_code == 200
