@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0001_initial'),
+        ("complaints", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='enquiry',
-            name='reassignment_needed_since',
+            model_name="enquiry",
+            name="reassignment_needed_since",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

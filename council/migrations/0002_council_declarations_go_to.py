@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('council', '0001_initial'),
+        ("council", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='council',
-            name='declarations_go_to',
-            field=models.CharField(choices=[('chief_executive', 'Chief Executive'), ('monitoring_officer', 'Monitoring Officer')], default='monitoring_officer', help_text='Who receives declarations of relationships (organisation memberships always go to the Monitoring Officer).', max_length=20),
+            model_name="council",
+            name="declarations_go_to",
+            field=models.CharField(
+                choices=[
+                    ("chief_executive", "Chief Executive"),
+                    ("monitoring_officer", "Monitoring Officer"),
+                ],
+                default="monitoring_officer",
+                help_text="Who receives declarations of relationships (organisation memberships always go to the Monitoring Officer).",
+                max_length=20,
+            ),
         ),
     ]

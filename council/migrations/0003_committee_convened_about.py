@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('council', '0002_council_declarations_go_to'),
+        ("council", "0002_council_declarations_go_to"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='committee',
-            name='convened_about',
-            field=models.ForeignKey(blank=True, help_text='The officer a panel is convened about (e.g. a hearing), whose declared relationships with members bar those members from sitting on it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='panels_about', to='council.officer'),
+            model_name="committee",
+            name="convened_about",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The officer a panel is convened about (e.g. a hearing), whose declared relationships with members bar those members from sitting on it.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="panels_about",
+                to="council.officer",
+            ),
         ),
     ]
