@@ -6,6 +6,7 @@ transactions wrote, and never a change a transaction still running could put bef
 
 import base64
 import threading
+import time
 
 import pytest
 from django.db import connection, transaction
@@ -29,7 +30,25 @@ def other_council(transactional_db):
     return factories.CouncilFactory(slug="feed-elsewhere", name="Feed Elsewhere Council")
 
 
-def read(client, after=None, **params):
+def settle(timeout: float = 60.0) -> None:
+    """Wait until no transaction still running anywhere in the cluster is older than this
+    database's last change. The feed's horizon is cluster-wide: the other test workers' open
+    transactions (each test runs in one) hold it back for a moment, as any long transaction
+    would in production. Waiting on a state, not on a time."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(transaction_id) FROM core_auditevent")
+        (last,) = cursor.fetchone()
+        deadline = time.monotonic() + timeout
+        while last is not None and time.monotonic() < deadline:
+            cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+            if cursor.fetchone()[0] > last:
+                return
+            time.sleep(0.02)
+
+
+def read(client, after=None, *, wait=True, **params):
+    if wait:
+        settle()
     if after:
         params["after"] = after
     response = client.get(FEED, params)
@@ -151,7 +170,7 @@ def test_the_feed_loses_no_event_when_transactions_commit_out_of_order(council, 
     try:
         assert t1_wrote.wait(timeout=30)
         quick = services.create_ward(council=council, by="test", name="Quick")  # T2, committed
-        while_t1_runs = read(client, after=start)
+        while_t1_runs = read(client, after=start, wait=False)
         assert while_t1_runs["results"] == []  # held back: T1 could still land before it
     finally:
         t1_may_commit.set()
