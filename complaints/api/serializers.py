@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import CouncilSlugField, ScopedPrimaryKeyRelatedField
+from core.api.serializers import PlannedRepresentation
 from council import selectors as council_selectors
 from council.models import Directorate, Member, Officer
 
@@ -57,7 +58,7 @@ class ConstituentSerializer(serializers.Serializer):
     address = serializers.CharField(source="constituent_address", required=False, allow_blank=True)
 
 
-class EnquirySerializer(serializers.ModelSerializer):
+class EnquirySerializer(PlannedRepresentation, serializers.ModelSerializer):
     """A member's enquiry with its deadlines. Created by ``POST``; its state changes through
     the actions (acknowledge, holding-response, respond, assign, escalate, close)."""
 
