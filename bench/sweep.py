@@ -12,8 +12,9 @@ The rest are due later. Rows are generated with INSERT ... SELECT generate_serie
 Timed, interleaved round by round (median of ``--rounds``), state restored between runs:
 
 - the sweep: ``complaints.sweep.sweep_deadlines(now=...)`` as the code has it, including the
-  hand-off of each new notification to Celery after commit (published to the throwaway
-  Redis; reported separately as "of which enqueue");
+  hand-off of its new notifications to Celery after commit (one message naming the time it
+  stamped them with, published to the throwaway Redis; reported separately as "of which
+  enqueue");
 - the floor: one raw SQL statement that finds the same rows and makes the same writes (the
   escalations, their timeline entries, every notification with the same dedupe keys), with
   no locking, no ON CONFLICT and no enqueueing;
@@ -74,22 +75,26 @@ NOTICES = {"reminder": 1, "overdue": 2, "escalate": 4}
 failures: list[str] = []
 
 
-# Instrumentation only: the sweep still publishes every id; this records how long it took.
+# Instrumentation only: the sweep and the loop still publish; this records how long it took.
 enqueue_seconds = threading.local()
-_original_enqueue = notification_services.enqueue_delivery
 
 
-def _timed_enqueue(ids):
-    started = time.perf_counter()
-    try:
-        return _original_enqueue(ids)
-    finally:
-        enqueue_seconds.value = getattr(enqueue_seconds, "value", 0.0) + (
-            time.perf_counter() - started
-        )
+def _timed(original):
+    def timed_enqueue(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            enqueue_seconds.value = getattr(enqueue_seconds, "value", 0.0) + (
+                time.perf_counter() - started
+            )
+
+    return timed_enqueue
 
 
-notification_services.enqueue_delivery = _timed_enqueue
+# The sweep's one message for its rows, and the loop's message per notification.
+notification_services._enqueue_written_at = _timed(notification_services._enqueue_written_at)
+notification_services.enqueue_delivery = _timed(notification_services.enqueue_delivery)
 
 
 class Dates:
@@ -482,8 +487,7 @@ def bench_size(rows, args):
     print(f"  sweep (sweep_deadlines)      {fmt(sweep_median)}   median of {args.rounds}")
     print(
         f"    of which enqueue to Celery {fmt(enqueue_median)}   "
-        f"({-(-expected.notices // notification_services.DELIVERY_CHUNK):,} messages of up to "
-        f"{notification_services.DELIVERY_CHUNK} ids after commit); SQL and the rest "
+        "(one message after commit for every row it wrote); SQL and the rest "
         f"{fmt(sweep_median - enqueue_median).strip()}"
     )
     print(f"  floor (one raw statement)    {fmt(floor_median)}   median of {args.rounds}")

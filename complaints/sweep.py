@@ -36,7 +36,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.audit import acting_as
-from core.notifications.services import enqueue_after_commit
+from core.notifications.services import enqueue_written_at_after_commit
 from council.calendar import calendar_for, local_date
 from council.models import Council
 
@@ -89,7 +89,8 @@ told AS (
     JOIN council_officer AS officer ON officer.id = due.assigned_officer_id
     JOIN council_officer AS manager ON manager.id = officer.line_manager_id
     WHERE due.overdue AND manager.active
-)
+),
+notified AS (
 {_NOTIFICATION_COLUMNS}
 SELECT council_id, user_id, kind,
        'Enquiry ' || reference || CASE kind WHEN 'reminder' THEN ': response due '
@@ -102,7 +103,9 @@ SELECT council_id, user_id, kind,
 FROM told
 WHERE user_id IS NOT NULL
 ON CONFLICT (dedupe_key) DO NOTHING
-RETURNING id
+RETURNING 1
+)
+SELECT count(*) FROM notified
 """  # noqa: S608 - composed of constants only
 
 # Escalation to the directorate's director, its timeline entries and its notifications.
@@ -166,10 +169,10 @@ notified AS (
     FROM told
     WHERE user_id IS NOT NULL
     ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING id
+    RETURNING 1
 )
 SELECT (SELECT count(*) FROM escalated), (SELECT count(*) FROM events),
-       COALESCE((SELECT array_agg(id) FROM notified), '{{}}'::bigint[])
+       (SELECT count(*) FROM notified)
 """  # noqa: S608 - composed of constants only
 
 
@@ -240,9 +243,11 @@ def sweep_deadlines(*, now: datetime.datetime | None = None) -> SweepResult:
     with transaction.atomic(), acting_as(ACTOR):
         with connection.cursor() as cursor:
             cursor.execute(_ESCALATE, parameters)
-            escalated, _events, escalation_ids = cursor.fetchone()
+            escalated, _events, escalation_notices = cursor.fetchone()
             cursor.execute(_REMIND_AND_OVERDUE, parameters)
-            notice_ids = [row[0] for row in cursor.fetchall()]
-        ids = [*escalation_ids, *notice_ids]
-        enqueue_after_commit(ids)
-    return SweepResult(escalated=escalated, notifications=len(ids))
+            (notices,) = cursor.fetchone()
+        if escalation_notices or notices:
+            # Every row this sweep wrote carries created_at = now: one message hands them all
+            # to a worker (one per row, or per chunk of ids, was most of a large sweep's time).
+            enqueue_written_at_after_commit(now)
+    return SweepResult(escalated=escalated, notifications=escalation_notices + notices)

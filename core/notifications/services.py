@@ -125,6 +125,39 @@ def enqueue_delivery(ids: Iterable[int]) -> None:
         )
 
 
+def enqueue_written_at_after_commit(created_at: datetime.datetime) -> None:
+    """After commit, one message for every notification written with ``created_at`` (a
+    set-based writer such as the deadline sweep stamps all its rows with one time). The
+    message carries only the time; the worker reads the ids (``deliver_written_at``)."""
+    transaction.on_commit(lambda: _enqueue_written_at(created_at))
+
+
+def _enqueue_written_at(created_at: datetime.datetime) -> None:
+    from .tasks import deliver_written_at
+
+    try:
+        with deliver_written_at.app.connection_for_write(transport_options=FAIL_FAST) as broker:
+            deliver_written_at.apply_async(
+                (created_at.isoformat(),), retry=False, connection=broker
+            )
+    except Exception:  # any broker failure only delays delivery
+        logger.warning(
+            "Could not enqueue the notifications written at %s; the outbox relay will "
+            "deliver them.",
+            created_at.isoformat(),
+            exc_info=True,
+        )
+
+
+def deliver_written_at(*, created_at: datetime.datetime) -> int:
+    """Deliver every notification written at ``created_at`` and still unsent (the partial
+    index ``notification_unsent`` finds them); returns how many this call sent."""
+    ids = Notification.objects.filter(
+        created_at=created_at, email_sent_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS
+    ).values_list("id", flat=True)
+    return sum(deliver(notification_id=pk) for pk in list(ids))
+
+
 def _email_body() -> str:
     base = getattr(settings, "SITE_URL", "http://localhost:8000").rstrip("/")
     return f"You have a new item in Councilcase.\n\nSign in to see it: {base}/\n"

@@ -25,6 +25,7 @@ NOTIFICATIONS_PER_PAGE = 25
 # The page each kind of resource is shown on, by URL name (taking the resource's id).
 RESOURCE_PAGES = {
     "enquiry": "enquiry",
+    "complaint": "complaint",
     "declaration": "declaration",
     "protocolversion": "protocol-version-by-id",
 }

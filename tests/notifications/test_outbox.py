@@ -122,3 +122,15 @@ def test_unreachable_redis_fails_fast_and_quietly(officer, directorate, monkeypa
     services.enqueue_delivery([1, 2, 3])
     assert (timezone.now() - started).total_seconds() < 3
     assert "Could not enqueue notifications [1, 2, 3]" in caplog.text
+
+
+def test_a_batch_written_at_one_time_is_delivered_once_by_that_time(council, directorate):
+    first, second = factories.person("officer", council), factories.person("officer", council)
+    (early,) = tell([first], directorate, key="early")
+    (late,) = tell([second], directorate, key="late")
+    stamp = timezone.now().replace(microsecond=0)
+    Notification.objects.filter(pk=late).update(created_at=stamp)
+    assert services.deliver_written_at(created_at=stamp) == 1
+    assert services.deliver_written_at(created_at=stamp) == 0
+    assert [message.to for message in mail.outbox] == [[second.email]]
+    assert Notification.objects.get(pk=early).email_sent_at is None
