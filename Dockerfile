@@ -18,6 +18,9 @@ COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic DATABASE_URL=postgres://build/none REDIS_URL=redis://build \
     DJANGO_STATIC_ROOT=/srv/councilcase/static python manage.py collectstatic --noinput -v0
 
+# Complaint evidence lives on a volume mounted here (docker-compose.yml), owned by the app user.
+RUN mkdir -p /var/lib/councilcase/private && chown councilcase /var/lib/councilcase/private
+
 USER councilcase
 ENV DJANGO_STATIC_ROOT=/srv/councilcase/static
 EXPOSE 8000

@@ -49,3 +49,6 @@ class EnquiryEventAdmin(ReadOnlyAdmin):
     list_filter = ("council", "action")
     list_select_related = ("enquiry",)
     exclude = ("note",)
+
+
+from .conduct import admin as conduct_admin  # noqa: E402, F401 - the routes' admin

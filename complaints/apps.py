@@ -30,6 +30,9 @@ class ComplaintsConfig(AppConfig):
         audit.register(models.EnquiryEvent, redact=("note",))
         audit.register(models.ServiceStandard)
 
+        # Conduct complaints: their receivers and audit registration.
+        from .conduct import receivers as conduct_receivers  # noqa: F401
+
         calendar_changed.connect(
             receivers.recompute_after_calendar_change,
             dispatch_uid="complaints.recompute_after_calendar_change",

@@ -389,3 +389,6 @@ class EnquiryEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+from .conduct.models import *  # noqa: E402, F403 - conduct complaints live in this app

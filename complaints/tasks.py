@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .conduct.sweep import sweep_stage_deadlines
 from .sweep import sweep_deadlines
 
 
@@ -10,4 +11,8 @@ def sweep_deadlines_task() -> dict:
     """The deadline sweep, on beat's five-minute UTC interval. A second run (two beats, a
     redelivered message) does nothing twice."""
     result = sweep_deadlines()
-    return {"escalated": result.escalated, "notifications": result.notifications}
+    stages = sweep_stage_deadlines()  # conduct complaint stages (complaints.conduct.sweep)
+    return {
+        "escalated": result.escalated,
+        "notifications": result.notifications + stages.notifications,
+    }

@@ -124,6 +124,11 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / ".local" / "media")
+# Evidence attached to conduct complaints: outside the web root, served only through a view
+# that checks the viewer may see the complaint (complaints.conduct.models.PrivateStorage).
+COUNCILCASE_PRIVATE_MEDIA_ROOT = env.path(
+    "COUNCILCASE_PRIVATE_MEDIA_ROOT", default=BASE_DIR / ".local" / "private"
+)
 
 # Security: production defaults; development turns them off with DJANGO_DEBUG=true.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -21,6 +21,7 @@ import csv
 import datetime
 import io
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -310,16 +311,37 @@ def members_to_sync(records: list[dict], *, council_id: int) -> list[dict]:
     return rows
 
 
-def row_messages(error: ValidationError, *, first_line: int = 2) -> list[str]:
-    """A sync's errors (``officers.3.email``) as sentences naming the line of the file."""
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem a sync found in a file: its line (None for the file as a whole), the
+    column as the file's header names it, and what to do."""
+
+    line: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        return f"Line {self.line}, {self.column.replace('_', ' ')}: {self.message}"
+
+
+def row_problems(error: ValidationError, *, first_line: int = 2) -> list[RowProblem]:
+    """A sync's errors (``officers.3.email``) by line of the file (the header is line 1),
+    in the order of the file: problems with the file as a whole first."""
     if not hasattr(error, "error_dict"):
-        return list(error.messages)
-    messages = []
+        return [RowProblem(None, "", message) for message in error.messages]
+    problems = []
     for key, items in error.message_dict.items():
         parts = key.split(".", 2)
         if len(parts) == 3 and parts[1].isdigit():
             line = int(parts[1]) + first_line
-            messages.extend(f"Line {line}, {parts[2].replace('_', ' ')}: {m}" for m in items)
+            problems.extend(RowProblem(line, parts[2], message) for message in items)
         else:
-            messages.extend(items)
-    return messages
+            problems.extend(RowProblem(None, "", message) for message in items)
+    return sorted(problems, key=lambda problem: (problem.line or 0, problem.column))
+
+
+def row_messages(error: ValidationError, *, first_line: int = 2) -> list[str]:
+    """A sync's errors as sentences naming the line of the file."""
+    return [str(problem) for problem in row_problems(error, first_line=first_line)]

@@ -330,6 +330,11 @@ class ApiTokenForm(forms.Form):
         required=False,
         min_value=1,
         max_value=3650,
+        # The Design System's number input is a text input: type="number" rounds and drops
+        # what was typed (and takes scroll-wheel changes), hiding the mistake from the error.
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"}
+        ),
         error_messages={
             "invalid": "Enter the number of days as a whole number, like 90",
             "min_value": "The number of days must be 1 or more",
@@ -362,17 +367,21 @@ class CsvImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
         help_text="A file exported from Councilcase, or one with the same column headings",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         error_messages={"required": "Select a CSV file", "empty": "The selected file is empty"},
     )
 
     def __init__(self, *args, kinds=("officers", "members"), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [c for c in self.KINDS if c.value in kinds]
-        self.helper = _helper(
-            Field.radios("kind", legend_size=Size.SMALL),
-            Field("file"),
-            _submit("Preview the changes"),
-        )
+        if len(kinds) == 1:
+            # One thing to import (the HR team's officers): no question with a single answer.
+            self.fields["kind"].widget = forms.HiddenInput()
+            self.fields["kind"].initial = kinds[0]
+            kind = Field("kind")
+        else:
+            kind = Field.radios("kind", legend_size=Size.SMALL)
+        self.helper = _helper(kind, Field("file"), _submit("Preview the changes"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

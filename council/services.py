@@ -592,7 +592,9 @@ def sync_officers(*, council: Council, by, rows: list[dict], dry_run: bool = Fal
     errors: dict[str, list[str]] = {}
 
     def error(index: int, name: str, message: str) -> None:
-        errors.setdefault(f"officers.{index}.{name}", []).append(message)
+        # One problem per cell, the first found: a bad seniority is not also "not a valid
+        # choice" when the row is cleaned.
+        errors.setdefault(f"officers.{index}.{name}", [message])
 
     wanted: list[tuple[int, str, dict]] = []
     seen: dict[str, int] = {}
@@ -603,7 +605,7 @@ def sync_officers(*, council: Council, by, rows: list[dict], dry_run: bool = Fal
             error(index, "employee_number", "Give the employee number.")
             continue
         if number in seen:
-            error(index, "employee_number", f"{number} is also in row {seen[number]}.")
+            error(index, "employee_number", f"{number} is listed more than once.")
             continue
         seen[number] = index
         for name in set(row) - set(OFFICER_FIELDS):
@@ -686,14 +688,22 @@ def sync_officers(*, council: Council, by, rows: list[dict], dry_run: bool = Fal
 
 
 def _officer_choice_errors(row: dict):
+    # The values are named: a spreadsheet's author (the CSV import) cannot look them up.
     teams = row.get("teams") or []
     bad = [team for team in teams if team not in Team.values]
     if bad:
-        yield "teams", f"Unknown team: {', '.join(map(str, bad))}."
+        yield (
+            "teams",
+            f"Unknown team: {', '.join(map(str, bad))}. Use any of {', '.join(Team.values)}.",
+        )
     if row.get("seniority") not in (None, *Seniority.values):
-        yield "seniority", "Not a valid seniority."
+        yield "seniority", f"Not a valid seniority. Use one of {', '.join(Seniority.values)}."
     if row.get("statutory_role") not in (None, *StatutoryRole.values):
-        yield "statutory_role", "Not a valid statutory role."
+        yield (
+            "statutory_role",
+            f"Not a valid statutory role. Use one of {', '.join(StatutoryRole.values)}, or "
+            f"leave it blank.",
+        )
 
 
 def _directorates_named(council: Council, wanted, error) -> dict:

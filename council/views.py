@@ -86,6 +86,8 @@ def navigation_for(user, *, current_url_name: str | None = None) -> list[dict]:
                 {"council-settings", "council-settings-change", "closure-day-add"},
             )
         )
+    if may_import_people(user):
+        sections.append(("Import and export", "csv-import", {"csv-import", "csv-import-apply"}))
     if is_council_administrator(user):
         sections.append(("API documentation", "api-docs", set()))
     return [
@@ -213,6 +215,7 @@ def home(request):
             ],
             "may_manage_council_settings": may_manage_council_settings(user),
             "is_council_administrator": is_council_administrator(user),
+            "may_import_people": may_import_people(user),
             # The same checks as the navigation's, cached on the user: no further queries.
             "is_officer": officer_of(user) is not None,
             "is_member": officer_of(user) is None and member_of(user) is not None,
@@ -386,7 +389,12 @@ def _administrator_only(user) -> None:
 
 
 def _tokens_page(request, form, *, new_key=None, new_token=None, status=200):
-    tokens = list(api_tokens_for(request.user))
+    # Scopes in the words the form offered them ("Officers: read and change").
+    labels = {choice.value: choice.label for choice in form.fields["scopes"].choices}
+    tokens = [
+        (token, [labels.get(scope, scope) for scope in token.scopes])
+        for token in api_tokens_for(request.user)
+    ]
     return render(
         request,
         "council/api_tokens.html",
@@ -441,6 +449,12 @@ def may_export_people(user, kind: str) -> bool:
     return is_council_administrator(user) or (kind == "officers" and is_hr(user))
 
 
+def may_import_people(user) -> bool:
+    """Whether the import and export page is there for ``user``: the council's
+    administrators and the HR team (who import officers only)."""
+    return may_export_people(user, "officers")
+
+
 def _csv_response(filename: str, columns, rows):
     response = StreamingHttpResponse(
         csv_exchange.stream(columns, rows), content_type="text/csv; charset=utf-8"
@@ -488,10 +502,9 @@ IMPORT_SESSION_KEY = "council_csv_import"
 
 def _import_kinds(user) -> tuple[str, ...]:
     """Administrators import members and officers; the HR team, officers."""
-    kinds = tuple(kind for kind in ("officers", "members") if may_export_people(user, kind))
-    if not kinds:
+    if not may_import_people(user):
         raise Http404("No imports here")
-    return kinds
+    return tuple(kind for kind in ("officers", "members") if may_export_people(user, kind))
 
 
 def _run_import(request, kind: str, text: str, *, dry_run: bool):
@@ -529,14 +542,14 @@ def csv_import(request):
     exactly what was previewed."""
     kinds = _import_kinds(request.user)
     form = CsvImportForm(request.POST or None, request.FILES or None, kinds=kinds)
-    problems: list[str] = []
+    problems: list[csv_exchange.RowProblem] = []
     if request.method == "POST" and form.is_valid():
         kind, text = form.cleaned_data["kind"], form.cleaned_data["file"]
         try:
             preview = _run_import(request, kind, text, dry_run=True)
         except ValidationError as error:
-            problems = csv_exchange.row_messages(error)
-            form.add_error("file", "The file has problems: nothing has been changed")
+            problems = csv_exchange.row_problems(error)
+            form.add_error("file", _file_problem(problems))
         else:
             digest = hashlib.sha256(text.encode()).hexdigest()
             request.session[IMPORT_SESSION_KEY] = {"kind": kind, "text": text, "digest": digest}
@@ -548,8 +561,26 @@ def csv_import(request):
     return render(
         request,
         "council/csv_import.html",
-        {"form": form, "problems": problems, "kinds": kinds},
+        {
+            "form": form,
+            "problems": [str(problem) for problem in problems],
+            "line_problems": [problem for problem in problems if problem.line is not None],
+            "kinds": kinds,
+        },
         status=400 if problems else 200,
+    )
+
+
+def _file_problem(problems: list[csv_exchange.RowProblem]) -> str:
+    """The upload's error message: what is wrong with the file as a whole, or how many of its
+    lines have problems (listed line by line on the page)."""
+    whole_file = [problem.message for problem in problems if problem.line is None]
+    if whole_file:
+        return " ".join(whole_file)
+    count = len(problems)
+    return (
+        f"The file has {count} problem{'s' if count != 1 else ''}: correct "
+        f"{'them' if count != 1 else 'it'} and upload the file again. Nothing has been changed"
     )
 
 
@@ -571,9 +602,10 @@ def csv_import_apply(request):
         messages.error(request, " ".join(csv_exchange.row_messages(error)))
         return redirect("csv-import")
     del request.session[IMPORT_SESSION_KEY]
+    leavers = f", {len(done['leavers'])} marked as leavers" if done["leavers"] else ""
     messages.success(
         request,
         f"{pending['kind'].capitalize()} imported: {done['created']} added, "
-        f"{done['updated']} changed, {done['unchanged']} unchanged",
+        f"{done['updated']} changed, {done['unchanged']} unchanged{leavers}",
     )
     return redirect("csv-import")

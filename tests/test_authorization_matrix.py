@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from tests import factories
+from tests.complaints.conduct.matrix import ROUTES as COMPLAINT_ROUTES
 from tests.matrix import (
     ADMINISTRATORS,
     COUNCIL_LIST,
@@ -185,6 +186,7 @@ MATRIX: dict[str, Route] = {
     ),
     **PROTOCOL_ROUTES,
     **RELATIONSHIP_ROUTES,
+    **COMPLAINT_ROUTES,
 }
 
 

@@ -5,6 +5,8 @@ token scope ``scope_resource``; that scope names the resource in the feed and de
 tokens see its events. Tables that are no API resource (accounts, tokens, timelines, a
 committee's seats) are not in the feed: their changes show as updates of the records they
 belong to where the services bump those (a closure day → its council, seats → the committee).
+Confidential resources (conduct complaints, declarations) set ``in_change_feed = False``: even
+an id and an action would tell a reader that someone complained or declared something.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ def feed_resources() -> tuple[FeedResource, ...]:
         model = getattr(view, "model", None)
         resource = getattr(view, "scope_resource", None)
         if not issubclass(view, CouncilScopedReadOnlyViewSet) or model is None or not resource:
+            continue
+        if not getattr(view, "in_change_feed", True):
             continue
         table = model._meta.db_table
         found.setdefault(

@@ -221,7 +221,9 @@ class CommitteeMembershipSerializer(serializers.Serializer):
 
 
 class CommitteeSerializer(CouncilRecordSerializer):
-    """A committee or panel and the members who sit on it."""
+    """A committee or panel and the members who sit on it. A panel convened about an officer
+    (a hearing) may not seat a member who declared a relationship with them (city council
+    protocol 4.5): ``council.services`` refuses, naming who but never why."""
 
     members = CommitteeMembershipSerializer(
         many=True,
@@ -229,10 +231,18 @@ class CommitteeSerializer(CouncilRecordSerializer):
         required=False,
         help_text="Who sits on it, with their role. Writing the list replaces it.",
     )
+    convened_about = ScopedPrimaryKeyRelatedField(
+        selector=selectors.officers_for,
+        model=Officer,
+        allow_null=True,
+        required=False,
+        help_text="The officer a panel is convened about (a hearing), or null. Members with "
+        "a declared relationship with that officer may not sit on it.",
+    )
 
     class Meta:
         model = Committee
-        fields = ["id", "council", "name", "kind", "members", "version"]
+        fields = ["id", "council", "name", "kind", "convened_about", "members", "version"]
 
 
 class OfficerSyncRowSerializer(serializers.Serializer):

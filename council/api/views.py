@@ -18,6 +18,7 @@ from core.api.principal import is_token_principal
 from core.api.viewsets import CouncilScopedViewSet
 from core.scoping import sees_all_councils
 from council import roles, selectors, services
+from council.choices import CommitteeRole
 from council.models import Committee, Council, Directorate, Member, Officer, PoliticalGroup, Ward
 
 from .filters import CommitteeFilter, MemberFilter, OfficerFilter
@@ -277,7 +278,8 @@ class CommitteeViewSet(CouncilScopedViewSet):
         memberships = data.pop("memberships", None)
         if memberships is None:
             return None
-        return [(item["member"], item["role"]) for item in memberships]
+        # A PATCH is partial all the way down: DRF leaves the seats' default role out of it.
+        return [(item["member"], item.get("role", CommitteeRole.MEMBER)) for item in memberships]
 
     def create_record(self, *, council, by, data):
         members = self._members(data) or ()

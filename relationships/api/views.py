@@ -67,6 +67,7 @@ ACTION_RESPONSES = {200: DeclarationSerializer, 409: ErrorSerializer}
 
 
 class DeclarationViewSet(CouncilScopedViewSet):
+    in_change_feed = False  # confidential: not even that a declaration changed (core.events)
     """Declared relationships. The declarant sees their own; the Monitoring Officer and the
     Chief Executive see the register made to them; everyone else finds nothing (404)."""
 

@@ -3,6 +3,7 @@ directorates; committees are an addition the contract allows)."""
 
 import pytest
 
+from core.audit.models import AuditEvent
 from council.models import Committee, CommitteeMembership, Directorate, PoliticalGroup, Ward
 from tests import factories
 
@@ -188,3 +189,67 @@ def test_committees_filter_by_member_and_kind(council, client_as):
     assert [row["id"] for row in by_member] == [seat.committee_id]
     by_kind = client.get("/api/v1/committees/", {"kind": "standards"}).json()["results"]
     assert [row["kind"] for row in by_kind] == ["standards"]
+
+
+def test_a_panel_is_convened_about_an_officer_of_the_council_only(
+    council, other_council, client_as
+):
+    ours = factories.OfficerFactory(council=council)
+    theirs = factories.OfficerFactory(council=other_council)
+    client = client_as("administrator")
+    refused = client.post(
+        "/api/v1/committees/", {"name": "Hearing", "kind": "panel", "convened_about": theirs.pk}
+    )
+    assert refused.status_code == 400
+    assert list(refused.json()["errors"]) == ["convened_about"]
+    created = client.post(
+        "/api/v1/committees/", {"name": "Hearing", "kind": "panel", "convened_about": ours.pk}
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["convened_about"] == ours.pk
+    cleared = client.patch(
+        f"/api/v1/committees/{created.json()['id']}/", {"convened_about": None}, format="json"
+    )
+    assert cleared.json()["convened_about"] is None
+    assert Committee.objects.get().convened_about is None
+
+
+def test_seating_a_member_who_declared_a_relationship_with_the_officer_is_refused_neutrally(
+    council, client_as
+):
+    officer = factories.OfficerFactory(council=council)
+    seated, related = factories.MemberFactory.create_batch(2, council=council)
+    factories.declaration(
+        related, officer, kind="business", description="We co-own a holiday let in Whitby."
+    )
+    panel = factories.CommitteeFactory(council=council, kind="panel", convened_about=officer)
+    factories.CommitteeMembershipFactory(committee=panel, member=seated)
+    client = client_as("administrator")
+    events = AuditEvent.objects.count()
+
+    response = client.patch(
+        f"/api/v1/committees/{panel.pk}/",
+        {"members": [{"member": seated.pk}, {"member": related.pk}]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "members": [f"{related} cannot sit on this panel. Choose other members."]
+    }
+    body = response.content.decode()
+    assert "Whitby" not in body and "business" not in body  # never the declaration's details
+    assert list(panel.memberships.values_list("member_id", flat=True)) == [seated.pk]
+    panel.refresh_from_db()
+    assert panel.version == 1
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_seat_patched_without_a_role_is_an_ordinary_member(council, client_as):
+    committee = factories.CommitteeFactory(council=council)
+    member = factories.MemberFactory(council=council)
+    response = client_as("administrator").patch(
+        f"/api/v1/committees/{committee.pk}/", {"members": [{"member": member.pk}]}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["members"] == [{"member": member.pk, "role": "member"}]

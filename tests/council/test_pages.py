@@ -125,6 +125,18 @@ def test_home_page_shows_what_each_role_can_do(
     assert (f'href="{reverse("api-docs")}"' in page) is api_link
 
 
+@pytest.mark.parametrize(
+    ("local_part", "shown"), [("hr", True), ("administrator", True), ("councillor", False)]
+)
+def test_home_page_links_the_hr_team_and_administrators_to_the_csv_import(
+    client, demo, local_part, shown
+):
+    sign_in(client, local_part)
+    page = content(client.get(reverse("home")))
+    link = f'<a class="govuk-link" href="{reverse("csv-import")}">Import and export people</a>'
+    assert (link in page) is shown
+
+
 def test_header_has_the_person_and_a_sign_out_form(client, demo):
     sign_in(client, "caseworker")
     page = content(client.get(reverse("home")))

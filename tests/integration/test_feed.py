@@ -210,10 +210,31 @@ def test_a_feed_page_costs_the_same_queries_however_many_events(
     for n in range(3):
         services.create_ward(council=council, by="test", name=f"Q{n}")
     # The token, the page.
+    settle()
     with django_assert_num_queries(2):
         few = client.get(FEED).json()
     for n in range(30):
         services.create_ward(council=council, by="test", name=f"R{n}")
+    settle()
     with django_assert_num_queries(2):
         many = client.get(FEED).json()
     assert len(many["results"]) > len(few["results"])
+
+
+def test_confidential_resources_are_not_in_the_feed():
+    from core.events.resources import resource_of_table
+
+    tables = resource_of_table()
+    assert "complaints_enquiry" in tables
+    assert not {"complaints_complaint", "relationships_declaration"} & set(tables)
+
+
+def test_a_declaration_is_not_in_the_feed_even_for_a_token_of_every_scope(council, token_client):
+    officer, _ = services.upsert_officer(
+        council=council, by="test", employee_number="F9", full_name="Dee Clare"
+    )
+    client = token_client(["*"])
+    start = read(client)["cursor"]
+    factories.declaration(officer, factories.MemberFactory(council=council))
+    assert mine(read(client, after=start), "declarations") == []
+    assert all(event["resource"] != "declarations" for event in read(client)["results"])

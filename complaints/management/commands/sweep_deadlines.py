@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from complaints.conduct.sweep import sweep_stage_deadlines
 from complaints.sweep import sweep_deadlines
 
 
@@ -42,4 +43,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Swept deadlines as at {moment.isoformat()}: {result.notifications} "
             f"notifications written, {result.escalated} enquiries escalated."
+        )
+        stages = sweep_stage_deadlines(now=moment)  # conduct complaint stages
+        self.stdout.write(
+            f"Swept complaint stages: {stages.notifications} notifications written, "
+            f"{stages.reminded} stages reminded, {stages.overdue} overdue."
         )

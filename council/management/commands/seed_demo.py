@@ -330,6 +330,9 @@ def build_demo_council() -> Council:
 
     build_demo_protocol(council)
     build_demo_declarations(council)
+    from complaints.conduct.demo import build_demo_complaints
+
+    build_demo_complaints(council)
     return council
 
 
