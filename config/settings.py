@@ -4,6 +4,7 @@ Defaults are the safe production values; development and the test harness opt ou
 through environment variables (``DJANGO_DEBUG=true``), never by editing this file.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "axes",
     "django_celery_beat",
     "crispy_forms",
     "crispy_forms_gds",
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.audit.middleware.AuditActorMiddleware",
+    # Last: counts failed sign-ins and answers a locked-out account (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -85,6 +89,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "council.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in to an account locked out by failed attempts (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -161,7 +167,7 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("COUNCILCASE_CACHE_URL", default=REDIS_URL),
-        "KEY_PREFIX": "councilcase",
+        "KEY_PREFIX": env("COUNCILCASE_CACHE_PREFIX", default="councilcase"),
     }
 }
 CELERY_BROKER_URL = REDIS_URL
@@ -229,6 +235,24 @@ SPECTACULAR_SETTINGS = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_GDS_FRONTEND_VERSION = "5.14.0"  # static/govuk/ (scripts/vendor_govuk_frontend.sh)
+
+# Failed sign-ins (DESIGN.md, Security decisions: login limits of their own, keyed safely
+# behind proxies). Counted per account, not per address: a council's staff often share one
+# address behind its proxy, and an address from X-Forwarded-For is only as good as the proxy
+# configuration. After AXES_FAILURE_LIMIT failures the account cannot sign in for
+# AXES_COOLOFF_TIME, even with the right password; a success resets the count. Counted in
+# the Redis cache (no database write per attempt).
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "council.security.sign_in_username"
+AXES_LOCKOUT_CALLABLE = "council.views.locked_out"
+AXES_FAILURE_LIMIT = env.int("COUNCILCASE_SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env.int("COUNCILCASE_SIGN_IN_COOLOFF_MINUTES", default=15)
+)
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 SERVICE_NAME = "Councilcase"
 AUDIT_HISTORY_PERMISSION = "council.permissions.can_view_history"

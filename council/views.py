@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -141,6 +142,15 @@ class SignInView(auth_views.LoginView):
     template_name = "council/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """What an account locked out by failed sign-ins sees (django-axes calls this, with 429):
+    when to try again, and who can help; nothing about whether the account exists."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    response = render(request, "council/locked_out.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
 
 
 class SignOutView(auth_views.LogoutView):

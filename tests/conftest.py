@@ -6,10 +6,23 @@ same name (``council``, ``client``) to shadow one of these.
 
 from __future__ import annotations
 
+import copy
+import uuid
+
 import pytest
 from rest_framework.test import APIClient
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_namespace(settings):
+    """Each test counts in its own part of the shared Redis cache: token rate limits and
+    failed sign-ins (keyed by token id and email address, which repeat across tests and
+    xdist workers) never carry over from another test."""
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
 
 
 @pytest.fixture
