@@ -253,6 +253,11 @@ AXES_COOLOFF_TIME = datetime.timedelta(
 )
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# axes.W006 asks for the address among the lockout parameters. Deliberately not: behind a
+# council's network every member of staff can arrive from one address, and five typing
+# mistakes in the office would lock everyone out. Rotating user agents or cookies does not
+# get round a lockout counted per account.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 SERVICE_NAME = "Councilcase"
 AUDIT_HISTORY_PERMISSION = "council.permissions.can_view_history"
