@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "axes",
+    "csp",
     "django_celery_beat",
     "crispy_forms",
     "crispy_forms_gds",
@@ -52,6 +54,8 @@ MIDDLEWARE = [
     "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files need no policy; every page and error page gets one.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -148,6 +152,22 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (django-csp 4). Strict: no inline script except base.html's GOV.UK
+# Frontend feature detection, which carries the per-request nonce (request.csp_nonce); no
+# inline styles at all. The Swagger UI page widens style-src for itself only (config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND",
@@ -260,6 +280,12 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 SERVICE_NAME = "Councilcase"
+# Where the accessibility statement (/accessibility/) tells people to write if they cannot use
+# the service or find a problem. Each council MUST set its own address: the default is a
+# placeholder, marked as such on the page.
+COUNCILCASE_ACCESSIBILITY_CONTACT = env(
+    "COUNCILCASE_ACCESSIBILITY_CONTACT", default="accessibility@example.invalid"
+)
 AUDIT_HISTORY_PERMISSION = "council.permissions.can_view_history"
 
 LOGGING = {
@@ -267,4 +293,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # django-axes logs every sign-in at INFO; lockouts are WARNING and stay.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -1,0 +1,161 @@
+"""What the page authorization matrix is made of: the roles a page is asked about, the world
+of objects it is asked about, and each page's URL (STYLE.md, Tests: "An authorization matrix
+lists every API route and page with the roles that may use it").
+
+Shared by ``tests/test_page_matrix.py``. Objects are made lazily per test by each page's
+``kwargs(world)`` (as in ``tests/matrix.py``), so a test builds only what its page needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from council.choices import Seniority, StatutoryRole
+from tests import factories
+from tests.protocols.matrix import protocol_records
+from tests.relationships.matrix import someones_declaration
+
+# Every role of factories.PERSON_ROLES, a Chief Executive (not one of them: made here), and
+# the two most-privileged people of another council (who must find nothing of this one).
+ROLES = (
+    "anonymous",
+    "member",
+    "officer",
+    "casework",
+    "hr",
+    "administrator",
+    "monitoring_officer",
+    "chief_executive",
+    "superuser",
+    "other_council_administrator",
+    "other_council_monitoring_officer",
+)
+OTHER_COUNCIL = ("other_council_administrator", "other_council_monitoring_officer")
+SIGN_IN = "sign-in"  # a 302 to the sign-in page (what anonymous gets)
+
+
+def expect(default: int, **overrides: int) -> dict[str, int]:
+    unknown = set(overrides) - set(ROLES)
+    assert not unknown, unknown
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+def only(allowed, *, ok: int = 200, refused: int = 404, **overrides: int) -> dict[str, int]:
+    """``allowed`` get ``ok``, everyone else signed in ``refused``, anonymous the sign-in."""
+    return expect(refused, anonymous=SIGN_IN, **dict.fromkeys(allowed, ok), **overrides)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One case of a URL name. ``get`` and ``post`` are the statuses each role gets for a GET
+    and for a POST with an empty body (None: not asked). ``url_name`` defaults to the case's
+    key; a URL name may have more than one case (e.g. the history of different records)."""
+
+    kwargs: Callable[[dict], dict] = lambda world: {}
+    get: dict[str, int] | None = None
+    post: dict[str, int] | None = None
+    url_name: str | None = None
+
+
+def person(role: str, world: dict):
+    """A signed-in account for ``role`` (None for anonymous), made once per test: a council
+    has one Monitoring Officer and one head of paid service."""
+    users = world.setdefault("users", {})
+    if role not in users:
+        users[role] = _new_person(role, world)
+    return users[role]
+
+
+def _new_person(role: str, world: dict):
+    if role == "anonymous":
+        return None
+    if role in OTHER_COUNCIL:
+        return factories.person(role.removeprefix("other_council_"), world["other_council"])
+    if role == "chief_executive":
+        user = factories.UserFactory(council=world["council"])
+        factories.OfficerFactory(
+            council=world["council"],
+            user=user,
+            email=user.email,
+            full_name=user.full_name,
+            seniority=Seniority.CHIEF_EXECUTIVE,
+            statutory_role=StatutoryRole.HEAD_OF_PAID_SERVICE,
+        )
+        return user
+    return factories.person(role, world["council"])
+
+
+def make_world() -> dict:
+    council = factories.CouncilFactory(slug="city", name="City Council")
+    return {
+        "council": council,
+        "other_council": factories.CouncilFactory(slug="elsewhere"),
+        "member": factories.MemberFactory(council=council),
+        "officer": factories.OfficerFactory(council=council, employee_number="E-PAGES"),
+    }
+
+
+# Objects, made once per test when a page asks for them ----------------------------------------
+
+
+def enquiry(world) -> int:
+    if "enquiry" not in world:
+        world["enquiry"] = factories.enquiry(world["council"])
+    return world["enquiry"].pk
+
+
+def someones_notification(world) -> int:
+    """A notification of another officer of the council."""
+    from tests.test_authorization_matrix import someones_notification as make
+
+    world.setdefault("directorate", factories.DirectorateFactory(council=world["council"]))
+    return make(world)
+
+
+def api_token(world) -> int:
+    if "api_token" not in world:
+        world["api_token"], _key = factories.api_token(world["council"], ["events:read"])
+    return world["api_token"].pk
+
+
+def route(world):
+    """The council's first complaint route (the default routes, seeded once)."""
+    if "route" not in world:
+        from complaints.conduct import selectors, services
+
+        services.seed_routes(council=world["council"])
+        world["route"] = selectors.routes_of(world["council"]).first()
+    return world["route"]
+
+
+def history_of(key: str, maker=None):
+    """``kwargs`` for the history page of ``world[key]`` (made by ``maker`` first if given)."""
+
+    def kwargs(world) -> dict:
+        if maker is not None:
+            maker(world)
+        record = world[key]
+        return {
+            "app_label": record._meta.app_label,
+            "model_name": record._meta.model_name,
+            "pk": str(record.pk),
+        }
+
+    return kwargs
+
+
+def protocol(world) -> dict:
+    return {"pk": protocol_records(world)["protocol"].pk}
+
+
+def version(key: str):
+    def kwargs(world) -> dict:
+        records = protocol_records(world)
+        return {"pk": records["protocol"].pk, "version_pk": records[key].pk}
+
+    return kwargs
+
+
+def declaration(world) -> dict:
+    return {"pk": someones_declaration(world)}
