@@ -5,7 +5,7 @@ five minutes (``complaints.tasks``) and by ``manage.py sweep_deadlines [--now]``
 
 - one working day before the running clock's due date, the assignee is reminded;
 - once overdue (from 00:00 Europe/London the day after the due date) the assignee and their
-  line manager are told;
+  line manager are told; with nobody assigned, the director of its directorate;
 - after the council's ``escalate_after_overdue_days`` working days overdue, an enquiry not yet
   escalated escalates to the director of its directorate (status escalated, level 1, a
   timeline entry by ``task:sweep``), who is told, as is the assignee.
@@ -64,7 +64,7 @@ _REMIND_AND_OVERDUE = f"""
 WITH {_PARAMS},
 due AS (
     SELECT enquiry.id, enquiry.council_id, enquiry.reference, enquiry.response_due,
-           enquiry.assigned_officer_id,
+           enquiry.assigned_officer_id, enquiry.directorate_id,
            CASE WHEN enquiry.response_due = enquiry.first_response_due
                 THEN 'first_response' ELSE 'full_response' END AS clock,
            enquiry.response_due < params.today AS overdue
@@ -73,7 +73,7 @@ due AS (
     WHERE enquiry.status IN %(awaiting)s
       AND enquiry.response_due <= %(latest_remind_until)s
       AND enquiry.response_due <= params.remind_until
-      AND enquiry.assigned_officer_id IS NOT NULL
+      AND (enquiry.assigned_officer_id IS NOT NULL OR enquiry.response_due < params.today)
 ),
 told AS (
     SELECT due.*, 'reminder' AS kind, officer.user_id
@@ -89,6 +89,13 @@ told AS (
     JOIN council_officer AS officer ON officer.id = due.assigned_officer_id
     JOIN council_officer AS manager ON manager.id = officer.line_manager_id
     WHERE due.overdue AND manager.active
+    UNION ALL
+    -- Overdue with nobody assigned: the director of its directorate answers for it.
+    SELECT due.*, 'overdue' AS kind, director.user_id
+    FROM due
+    JOIN council_directorate AS directorate ON directorate.id = due.directorate_id
+    JOIN council_officer AS director ON director.id = directorate.director_id
+    WHERE due.overdue AND due.assigned_officer_id IS NULL AND director.active
 ),
 notified AS (
 {_NOTIFICATION_COLUMNS}

@@ -70,6 +70,15 @@ def test_overdue_notice_goes_to_the_assignee_and_their_line_manager(org, log):
     assert enquiry.status == "received"
 
 
+def test_overdue_with_nobody_assigned_tells_the_directorates_director_once(org, log):
+    enquiry = log(assigned_officer=None)
+    sweep_deadlines(now=WEDNESDAY_18)
+    assert told(enquiry) == []  # no reminder: nobody to remind
+    sweep_deadlines(now=FRIDAY_20)
+    sweep_deadlines(now=FRIDAY_20 + datetime.timedelta(hours=1))
+    assert told(enquiry) == [("overdue", org.director.user_id)]
+
+
 def test_overdue_enquiry_escalates_to_the_director_after_the_configured_working_days(org, log):
     enquiry = log()
     result = sweep_deadlines(now=MONDAY_23)
