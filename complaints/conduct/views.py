@@ -158,6 +158,12 @@ def dashboard(request):
         (month.strftime("%b %Y"), count)
         for month, count in selectors.counts_by_month(complaints, now=now)
     ]
+    # Every view of a complaint is recorded, a row on the dashboard too (one INSERT).
+    shown = {c.pk for c in new} | {c.pk for c in overdue}
+    shown |= {c.pk for listed in queues.values() for c in listed}
+    services.record_views(
+        complaint_ids=sorted(shown), council_id=user.council_id, viewer=user, via="dashboard"
+    )
     return render(
         request,
         "complaints/conduct/dashboard.html",
@@ -183,13 +189,23 @@ def mine(request):
     if not permissions.may_raise(user):
         raise Http404("My complaints is for the council's members and officers")
     complaints = selectors.complaints_for(user).prefetch_related(None)
+    raised = list(selectors.raised_by(user, complaints)[:100])
+    owned = list(selectors.owned_by(user, complaints)[:100])
+    about_me = list(selectors.about(user, complaints)[:100])
+    # Every view of a complaint is recorded, a row of this list too (one INSERT).
+    services.record_views(
+        complaint_ids=sorted({c.pk for c in (*raised, *owned, *about_me)}),
+        council_id=user.council_id,
+        viewer=user,
+        via="list",
+    )
     return render(
         request,
         "complaints/conduct/mine.html",
         {
-            "raised": list(selectors.raised_by(user, complaints)[:100]),
-            "owned": list(selectors.owned_by(user, complaints)[:100]),
-            "about_me": list(selectors.about(user, complaints)[:100]),
+            "raised": raised,
+            "owned": owned,
+            "about_me": about_me,
             "today": local_date(timezone.now()),
         },
     )

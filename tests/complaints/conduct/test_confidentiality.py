@@ -185,6 +185,18 @@ def test_the_dashboard_shows_no_other_councils_complaints(world):
     assert world["complaint"].reference not in response.content.decode()
 
 
+def test_a_complaint_shown_on_the_dashboard_or_a_list_is_recorded_as_viewed(world):
+    from complaints.conduct.models import ComplaintView
+
+    client_for(world["users"]["monitoring_officer"]).get(page_url("complaint-dashboard", world))
+    client_for(world["users"]["owner"]).get(page_url("complaint-mine", world))
+    seen = set(
+        ComplaintView.objects.filter(complaint=world["complaint"]).values_list("viewer", "via")
+    )
+    assert (world["users"]["monitoring_officer"].pk, "dashboard") in seen
+    assert (world["users"]["owner"].pk, "list") in seen
+
+
 def test_a_page_view_is_recorded(world):
     from complaints.conduct.models import ComplaintView
 
