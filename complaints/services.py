@@ -785,7 +785,7 @@ def flag_enquiries_for_reassignment(*, officer: Officer, by) -> int:
             # Notifications: whoever reassigns it (the subject names only the reference).
             notify(
                 recipients=[recipient],
-                kind=NotificationKind.ASSIGNED,
+                kind=NotificationKind.REASSIGNMENT_NEEDED,
                 subject=f"Enquiry {enquiry.reference} needs reassigning: its officer has left",
                 resource=enquiry,
                 dedupe_key_base=f"enquiry:{enquiry.pk}:reassign:{now.isoformat()}",

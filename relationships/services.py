@@ -104,7 +104,7 @@ def _tell_recipients(declaration: Declaration, *, now: datetime.datetime) -> Non
     # Notifications: the person it is declared to (a content-free e-mail and an in-app item).
     notify(
         recipients=selectors.recipients_of(declaration),
-        kind=NotificationKind.ASSIGNED,
+        kind=NotificationKind.DECLARATION,
         subject="A declaration of a relationship has been made to you",
         resource=declaration,
         dedupe_key_base=f"declaration:{declaration.pk}:submitted",
@@ -259,7 +259,7 @@ def give_advice(
                 declaration.counterpart_member,
                 declaration.counterpart_officer,
             ],
-            kind=NotificationKind.ASSIGNED,
+            kind=NotificationKind.ADVICE_GIVEN,
             subject="Advice has been given on a declared relationship",
             resource=declaration,
             dedupe_key_base=f"declaration:{declaration.pk}:advice:{declaration.version}",

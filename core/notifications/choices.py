@@ -14,3 +14,8 @@ class NotificationKind(models.TextChoices):
     HOLDING_RESPONSE = "holding_response", "Holding response"
     RESPONDED = "responded", "Response sent"
     DUE_DATES_CHANGED = "due_dates_changed", "Due dates changed"
+    # Declared relationships: one made to you; advice given on one you are party to.
+    DECLARATION = "declaration", "Declaration made to you"
+    ADVICE_GIVEN = "advice_given", "Advice given on a declaration"
+    # An officer left: their open work waits for someone to reassign it.
+    REASSIGNMENT_NEEDED = "reassignment_needed", "Needs reassigning"

@@ -257,6 +257,7 @@ def test_a_leaver_loses_sign_in_and_their_open_enquiries_are_flagged_for_their_m
     told = Notification.objects.filter(recipient=manager.user, resource_id=open_enquiry.pk)
     assert told.count() == 1
     assert "needs reassigning" in told.get().subject
+    assert told.get().kind == "reassignment_needed"
 
 
 def test_a_leaver_sent_again_is_not_flagged_again(council, hr, leaver_with_work):

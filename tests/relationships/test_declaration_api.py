@@ -107,6 +107,7 @@ def test_submitting_tells_the_recipient_without_content(people):
     response = client_for(people.officer).post(LIST, body(party(people.member)), format="json")
     (notification,) = Notification.objects.filter(recipient=people.monitoring_officer.user)
     assert notification.resource_type == "declaration"
+    assert notification.kind == "declaration"
     assert notification.resource_id == response.json()["id"]
     assert people.member.full_name not in notification.subject
     assert "sister" not in notification.subject
@@ -197,9 +198,9 @@ def test_advice_tells_both_parties(people, declared):
         act(declared, "advice"), {"advice": "Keep apart."}, format="json"
     )
     told = set(
-        Notification.objects.filter(
-            resource_type="declaration", subject__contains="Advice"
-        ).values_list("recipient", flat=True)
+        Notification.objects.filter(resource_type="declaration", kind="advice_given").values_list(
+            "recipient", flat=True
+        )
     )
     assert told == {people.officer.user_id, people.member.user_id}
 
