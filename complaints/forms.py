@@ -2,7 +2,7 @@
 
 Forms check only what was typed (a real date, a time on the 24-hour clock, a choice from the
 list); every rule about enquiries lives in complaints.services, whose ``ValidationError`` the
-views put back on the form (``add_enquiry_errors``). Choices of people and directorates come
+views put back on the form (``add_service_errors``). Choices of people and directorates come
 from the viewer's council through the selectors, passed in by the views.
 """
 
@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size
 from django import forms
-from django.core.exceptions import ValidationError
 
+from core.forms import form_helper, submit_button
 from core.widgets import LongSelect, RowChoiceField
 from council.calendar import LONDON
 from council.forms import GovukDateField
@@ -26,36 +25,6 @@ from .choices import EnquiryChannel, EnquiryStatus
 OFFICER_CHANNELS = [
     (value, label) for value, label in EnquiryChannel.choices if value != EnquiryChannel.PORTAL
 ]
-
-
-def _helper(*layout, method="post", action: str = "") -> FormHelper:
-    helper = FormHelper()
-    helper.form_method = method
-    helper.attrs = {"novalidate": ""}
-    helper.layout = Layout(*layout)
-    if action:
-        helper.form_action = action
-    return helper
-
-
-def _submit(text: str, *, secondary: bool = False, name: str = "submit") -> Submit:
-    attrs = {"data-module": "govuk-button", "data-prevent-double-click": "true"}
-    if secondary:
-        attrs["css_class"] = "govuk-button--secondary"
-    return Submit(name, text, **attrs)
-
-
-def add_enquiry_errors(form: forms.Form, error: ValidationError, renamed=None) -> None:
-    """Show a service's ``ValidationError`` on the form: each field's errors beside the field
-    that collected it (``renamed`` maps a service's field name to the form's), the rest at the
-    top of the error summary."""
-    renamed = renamed or {}
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            name = renamed.get(field, field)
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 # The officer's queue -------------------------------------------------------------------------
@@ -98,7 +67,7 @@ class QueueFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.fields["directorate"].queryset = directorates
         self.fields["assignee"].queryset = officers
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.select("status", label_size=Size.SMALL),
             Field.select("directorate", label_size=Size.SMALL),
             Field.select("assignee", label_size=Size.SMALL),
@@ -264,7 +233,7 @@ class LogEnquiryForm(_ConstituentAndSubject):
         self.fields["member"].queryset = members
         self.fields["directorate"].queryset = directorates
         self.fields["assigned_officer"].queryset = officers
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.select("member", label_size=Size.SMALL),
             self.constituent_fieldset(),
             Fieldset(
@@ -278,7 +247,7 @@ class LogEnquiryForm(_ConstituentAndSubject):
                 legend="The enquiry",
                 legend_size=Size.MEDIUM,
             ),
-            _submit("Log enquiry"),
+            submit_button("Log enquiry"),
         )
 
     def received_at(self) -> datetime.datetime | None:
@@ -306,7 +275,7 @@ class RaiseEnquiryForm(_ConstituentAndSubject):
     def __init__(self, data=None, *, directorates, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["directorate"].queryset = directorates
-        self.helper = _helper(
+        self.helper = form_helper(
             self.constituent_fieldset(),
             Fieldset(
                 Field.text("subject", field_width=Fluid.FULL),
@@ -315,7 +284,7 @@ class RaiseEnquiryForm(_ConstituentAndSubject):
                 legend="Your enquiry",
                 legend_size=Size.MEDIUM,
             ),
-            _submit("Raise enquiry"),
+            submit_button("Raise enquiry"),
         )
 
 
@@ -334,10 +303,10 @@ class ActionForm(forms.Form):
     def __init__(self, data=None, *, enquiry, url: str, **kwargs):
         kwargs.setdefault("initial", {"version": enquiry.version})
         super().__init__(data, prefix=self.action, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             *[Field(name) for name in self.fields if name != "version"],
             Field("version"),
-            _submit(self.button, secondary=self.secondary, name=f"{self.action}-submit"),
+            submit_button(self.button, secondary=self.secondary, name=f"{self.action}-submit"),
             action=url,
         )
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from core import keyset
 from core.errors import Conflict, PreconditionFailed
+from core.forms import add_service_errors
 from council.calendar import calendar_for, local_date
 from council.roles import is_chief_executive, is_director, member_of, officer_of
 from council.selectors import directorates_for
@@ -37,7 +38,6 @@ from .forms import (
     MemberEscalateForm,
     QueueFilterForm,
     RaiseEnquiryForm,
-    add_enquiry_errors,
 )
 from .models import NO_RESPONSE_DUE
 
@@ -167,7 +167,7 @@ def log_enquiry(request):
                 received_at=form.received_at(),
             )
         except ValidationError as error:
-            add_enquiry_errors(form, error, LogEnquiryForm.SERVICE_FIELDS)
+            add_service_errors(form, error, LogEnquiryForm.SERVICE_FIELDS)
         except (Conflict, PermissionDenied) as error:
             form.add_error(None, getattr(error, "message", None) or str(error))
         else:
@@ -284,7 +284,7 @@ def enquiry_action(request, pk: int, action: str):
             **form.service_arguments(),
         )
     except ValidationError as error:
-        add_enquiry_errors(form, error)
+        add_service_errors(form, error)
         return _enquiry_page(request, enquiry, bound=form)
     except PreconditionFailed:
         return _enquiry_page(request, _visible_enquiry(user, pk), error=STALE_MESSAGE, status=409)
@@ -349,7 +349,7 @@ def raise_enquiry(request):
                 received_at=timezone.now(),
             )
         except ValidationError as error:
-            add_enquiry_errors(form, error, RaiseEnquiryForm.SERVICE_FIELDS)
+            add_service_errors(form, error, RaiseEnquiryForm.SERVICE_FIELDS)
         except (Conflict, PermissionDenied) as error:
             form.add_error(None, getattr(error, "message", None) or str(error))
         else:

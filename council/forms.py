@@ -12,12 +12,13 @@ import datetime
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Field, Fluid, Size
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+
+from core.forms import form_helper, submit_button
 
 from .choices import DeadlineConvention, Nation
 
@@ -43,31 +44,6 @@ DEADLINE_CONVENTION_EXPLANATIONS = {
         "day it arrived. The cut-off time is not used."
     ),
 }
-
-
-def _helper(*layout, method="post") -> FormHelper:
-    helper = FormHelper()
-    helper.form_method = method
-    # The Design System's error messages replace the browser's own validation.
-    helper.attrs = {"novalidate": ""}
-    helper.layout = Layout(*layout)
-    return helper
-
-
-def _submit(text: str) -> Submit:
-    return Submit(
-        "submit", text, **{"data-module": "govuk-button", "data-prevent-double-click": "true"}
-    )
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ``ValidationError`` on the form: field errors beside their fields,
-    the rest at the top of the error summary."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 # Signing in --------------------------------------------------------------------------------
@@ -98,10 +74,10 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("username", field_width=Fluid.TWO_THIRDS),
             Field.text("password", field_width=Fluid.TWO_THIRDS),
-            _submit("Sign in"),
+            submit_button("Sign in"),
         )
 
 
@@ -134,7 +110,7 @@ class PeopleSearchForm(forms.Form):
             data = data.copy()
             data["kind"] = "all"
         super().__init__(data, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("q", label_size=Size.SMALL, field_width=Fluid.TWO_THIRDS),
             Field.radios("kind", legend_size=Size.SMALL, inline=True, small=True),
             HTML(
@@ -212,10 +188,10 @@ class ClosureDayForm(forms.Form):
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field("date", context={"legend_size": Size.for_legend(Size.SMALL)}),
             Field.text("reason", field_width=Fluid.TWO_THIRDS),
-            _submit("Add closure day"),
+            submit_button("Add closure day"),
         )
         self.helper.form_action = action
 
@@ -274,13 +250,13 @@ class CouncilSettingsForm(forms.Form):
                 "version": council.version,
             }
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("name", label_size=Size.SMALL, field_width=Fluid.TWO_THIRDS),
             Field.radios("nation", legend_size=Size.SMALL),
             Field.text("cutoff_time", label_size=Size.SMALL),
             Field.radios("deadline_convention", legend_size=Size.SMALL),
             Field("version"),
-            _submit("Save settings"),
+            submit_button("Save settings"),
         )
 
     def changes(self) -> dict:
@@ -344,11 +320,11 @@ class ApiTokenForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("name", field_width=Fluid.TWO_THIRDS),
             Field.checkboxes("scopes", legend_size=Size.SMALL, small=True),
             Field.text("expires_in_days", field_width=Fluid.ONE_QUARTER),
-            _submit("Issue token"),
+            submit_button("Issue token"),
         )
 
 
@@ -381,7 +357,7 @@ class CsvImportForm(forms.Form):
             kind = Field("kind")
         else:
             kind = Field.radios("kind", legend_size=Size.SMALL)
-        self.helper = _helper(kind, Field("file"), _submit("Preview the changes"))
+        self.helper = form_helper(kind, Field("file"), submit_button("Preview the changes"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

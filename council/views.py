@@ -25,6 +25,7 @@ from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import PreconditionFailed
+from core.forms import add_service_errors
 
 from . import csv_exchange, services
 from .choices import MemberRole, Team
@@ -38,7 +39,6 @@ from .forms import (
     PeopleSearchForm,
     RemoveClosureDayForm,
     SignInForm,
-    add_service_errors,
 )
 from .models import CommitteeMembership, Council, Member, Officer
 from .roles import (

@@ -2,52 +2,20 @@
 
 Forms check only what was typed (a real date, a file or some text); every rule about
 protocols lives in protocols.services, whose ``ValidationError`` the views put back on the
-form (``add_errors``).
+form (``add_service_errors``).
 """
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fieldset, Fluid, Size
 from django import forms
-from django.core.exceptions import ValidationError
 
+from core.forms import form_helper, submit_button
 from council.forms import GovukDateField
 
 # What a person may upload: what the importer reads (protocols.importer.text_from_upload).
 DOCUMENT_TYPES = ".txt,.md,.markdown,.docx,text/plain,text/markdown"
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
-
-
-def _helper(*layout, method="post", action: str = "", multipart=False) -> FormHelper:
-    helper = FormHelper()
-    helper.form_method = method
-    helper.attrs = {"novalidate": ""}
-    if multipart:
-        helper.attrs["enctype"] = "multipart/form-data"
-    helper.layout = Layout(*layout)
-    if action:
-        helper.form_action = action
-    return helper
-
-
-def _submit(text: str, *, secondary: bool = False, name: str = "submit") -> Submit:
-    attrs = {"data-module": "govuk-button", "data-prevent-double-click": "true"}
-    if secondary:
-        attrs["css_class"] = "govuk-button--secondary"
-    return Submit(name, text, **attrs)
-
-
-def add_errors(form: forms.Form, error: ValidationError, renamed=None) -> None:
-    """Show a service's ``ValidationError`` on the form: each field's errors beside the field
-    (``renamed`` maps a service's field name to the form's), the rest at the top."""
-    renamed = renamed or {}
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            name = renamed.get(field, field)
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class ImportForm(forms.Form):
@@ -95,7 +63,7 @@ class ImportForm(forms.Form):
         if not new_protocol:
             del self.fields["title"]
         fields = [Field.text("title", field_width=Fluid.FULL)] if new_protocol else []
-        self.helper = _helper(
+        self.helper = form_helper(
             *fields,
             Fieldset(
                 Field("document"),
@@ -105,7 +73,7 @@ class ImportForm(forms.Form):
             ),
             Field.text("start_marker", field_width=Fluid.FULL),
             Field.text("label", field_width=Fluid.ONE_HALF),
-            _submit("Preview the import"),
+            submit_button("Preview the import"),
             multipart=True,
         )
 
@@ -164,12 +132,12 @@ class AdoptForm(forms.Form):
     def __init__(self, data=None, *, version, action: str, **kwargs):
         kwargs.setdefault("initial", {"version": version.version})
         super().__init__(data, prefix="adopt", **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field("adopted_on", context={"legend_size": Size.for_legend(Size.SMALL)}),
             Field.text("approving_body", field_width=Fluid.TWO_THIRDS, label_size=Size.SMALL),
             Field("next_review_on", context={"legend_size": Size.for_legend(Size.SMALL)}),
             Field("version"),
-            _submit("Record adoption"),
+            submit_button("Record adoption"),
             action=action,
         )
 
@@ -198,10 +166,10 @@ class CompareForm(forms.Form):
         choices = [(v.pk, f"{v.label} ({v.get_status_display().lower()})") for v in versions]
         self.fields["version"].choices = choices
         self.fields["against"].choices = choices
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.select("version", label_size=Size.SMALL),
             Field.select("against", label_size=Size.SMALL),
-            _submit("Compare", secondary=True, name="compare"),
+            submit_button("Compare", secondary=True, name="compare"),
             method="get",
             action=action,
         )

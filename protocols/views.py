@@ -25,11 +25,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, PreconditionFailed
+from core.forms import add_service_errors
 from council.calendar import local_date
 
 from . import permissions, selectors, services
 from .choices import VERSION_TRANSITIONS, VersionStatus
-from .forms import AdoptForm, CommitImportForm, CompareForm, ImportForm, SearchForm, add_errors
+from .forms import AdoptForm, CommitImportForm, CompareForm, ImportForm, SearchForm
 
 SEARCH_RESULTS = 25
 STALE_MESSAGE = "This version has changed since you opened it. Check it below, then try again."
@@ -244,7 +245,7 @@ def version_action(request, pk: int, version_pk: int, action: str):
     except ValidationError as error:
         adopt_form = adopt_form or AdoptForm(request.POST, version=version, action=action_url)
         adopt_form.is_valid()
-        add_errors(adopt_form, error)
+        add_service_errors(adopt_form, error)
         return _version_page(request, version, adopt_form=adopt_form)
     except PreconditionFailed:
         return _version_page(
@@ -351,7 +352,7 @@ def import_document(request, pk: int | None = None):
                     text=form.cleaned_data["text"], start_marker=start_marker
                 )
         except ValidationError as error:
-            add_errors(form, error, renamed={"file": "document", "text": "text"})
+            add_service_errors(form, error, renamed={"file": "document", "text": "text"})
         else:
             commit = CommitImportForm(
                 initial={

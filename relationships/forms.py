@@ -8,10 +8,10 @@ back on the form. People to choose from come from the viewer's council through t
 from __future__ import annotations
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size
 from django import forms
 
+from core.forms import form_helper, submit_button
 from council.forms import GovukDateField
 
 from .choices import DeclarationKind, DeclarationStatus, PartyType
@@ -28,23 +28,6 @@ KIND_HINTS = {
     DeclarationKind.CONSTITUENT: "For members: a constituent you know personally.",
     DeclarationKind.OTHER: "Anything else that might be seen to influence your work.",
 }
-
-
-def _helper(*layout, method="post", action: str = "") -> FormHelper:
-    helper = FormHelper()
-    helper.form_method = method
-    helper.attrs = {"novalidate": ""}
-    helper.layout = Layout(*layout)
-    if action:
-        helper.form_action = action
-    return helper
-
-
-def _submit(text: str, *, name: str = "submit", secondary: bool = False) -> Submit:
-    attrs = {"data-module": "govuk-button", "data-prevent-double-click": "true"}
-    if secondary:
-        attrs["css_class"] = "govuk-button--secondary"
-    return Submit(name, text, **attrs)
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -135,7 +118,7 @@ class DeclareForm(forms.Form):
         else:
             self.fields["declarant"].choices = [("", "Myself"), *declarants]
             layout.append(Field.select("declarant", label_size=Size.SMALL))
-        self.helper = _helper(
+        self.helper = form_helper(
             *layout,
             Fieldset(
                 Field.radios("counterpart_type", legend_size=Size.SMALL),
@@ -149,7 +132,7 @@ class DeclareForm(forms.Form):
             Field.radios("kind", legend_size=Size.MEDIUM),
             Field.textarea("description", label_size=Size.MEDIUM),
             Field("started_on", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
-            _submit("Send declaration"),
+            submit_button("Send declaration"),
         )
 
     def clean(self):
@@ -200,7 +183,7 @@ class RegisterFilterForm(forms.Form):
     def __init__(self, data=None, *, people, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["person"].choices = [("", "Anyone"), *people]
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("q", label_size=Size.SMALL),
             Field.select("kind", label_size=Size.SMALL),
             Field.select("status", label_size=Size.SMALL),
@@ -238,10 +221,10 @@ class DeclarationActionForm(forms.Form):
     def __init__(self, data=None, *, declaration, url: str, **kwargs):
         kwargs.setdefault("initial", {"version": declaration.version})
         super().__init__(data, prefix=self.action, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             *[Field(name) for name in self.fields if name != "version"],
             Field("version"),
-            _submit(self.button, name=f"{self.action}-submit", secondary=self.secondary),
+            submit_button(self.button, name=f"{self.action}-submit", secondary=self.secondary),
             action=url,
         )
 

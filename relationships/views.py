@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, PreconditionFailed
+from core.forms import add_service_errors
 from council.models import Member, Officer
 from council.roles import is_monitoring_officer
 from council.selectors import members_for, officers_for
@@ -63,16 +64,6 @@ def _people_choices(user) -> list[tuple[str, str]]:
     return [*members, *officers]
 
 
-def _add_service_errors(form, error: ValidationError, renamed=None) -> None:
-    renamed = renamed or {}
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            name = renamed.get(field, field)
-            form.add_error(name if name in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 # Declaring ---------------------------------------------------------------------------------
 
 
@@ -107,7 +98,7 @@ def declare(request):
                 started_on=data["started_on"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error, DeclareForm.SERVICE_FIELDS)
+            add_service_errors(form, error, DeclareForm.SERVICE_FIELDS)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -291,7 +282,7 @@ def declaration_action(request, pk: int, action: str):
             **form.service_arguments(),
         )
     except ValidationError as error:
-        _add_service_errors(form, error)
+        add_service_errors(form, error)
         return _page(request, declaration, bound=form)
     except PreconditionFailed:
         return _page(request, _visible(user, pk), error=STALE_MESSAGE, status=409)

@@ -2,7 +2,7 @@
 
 Forms check only what was typed (a real date, a choice from the list); every rule about
 complaints lives in complaints.conduct.services, whose ``ValidationError`` the views put back
-on the form (``complaints.forms.add_enquiry_errors``). Choices of people, routes and officers
+on the form (``complaints.forms.add_service_errors``). Choices of people, routes and officers
 come from the viewer's council through the selectors, passed in by the views.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size
 from django import forms
 
-from complaints.forms import _helper, _submit
+from core.forms import form_helper, submit_button
 from core.widgets import LongSelect
 from council.forms import GovukDateField
 
@@ -88,7 +88,7 @@ class RaiseConcernForm(forms.Form):
                     legend_size=Size.SMALL,
                 )
             )
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.select("subject", label_size=Size.SMALL),
             Field.checkboxes("categories", legend_size=Size.SMALL, small=True),
             Field.select("protected_characteristic", label_size=Size.SMALL),
@@ -99,7 +99,7 @@ class RaiseConcernForm(forms.Form):
                 "behaviour on at least two occasions.</p>"
             ),
             *incident_fields,
-            _submit("Send your concern"),
+            submit_button("Send your concern"),
         )
 
     def clean(self):
@@ -160,7 +160,7 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.select("category", label_size=Size.SMALL),
             Field.select("status", label_size=Size.SMALL),
             Field.select("route", label_size=Size.SMALL),
@@ -201,10 +201,10 @@ class ComplaintActionForm(forms.Form):
         super().__init__(data, files, prefix=self.action.replace("_", "-"), **kwargs)
         self.complaint = complaint
         self.setup(**(extra or {}))
-        self.helper = _helper(
+        self.helper = form_helper(
             *[self.layout_for(name) for name in self.fields if name != "version"],
             Field("version"),
-            _submit(self.button, secondary=self.secondary, name=f"{self.action}-submit"),
+            submit_button(self.button, secondary=self.secondary, name=f"{self.action}-submit"),
             action=url,
         )
 
@@ -436,13 +436,13 @@ class RouteStageForm(forms.Form):
 
     def __init__(self, data=None, *, button: str, **kwargs):
         super().__init__(data, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("name", label_size=Size.SMALL, field_width=Fluid.TWO_THIRDS),
             Field.select("owner_rule", label_size=Size.SMALL),
             Field.text("target_working_days", label_size=Size.SMALL),
             Field.checkboxes("allowed_outcomes", legend_size=Size.SMALL, small=True),
             Field("version"),
-            _submit(button),
+            submit_button(button),
         )
 
     def stage_fields(self) -> dict:

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from complaints.forms import add_enquiry_errors
 from core.errors import Conflict, PreconditionFailed
+from core.forms import add_service_errors
 from council.calendar import local_date
 from council.roles import is_monitoring_officer, member_of, officer_of
 from council.selectors import members_for, officers_for
@@ -109,7 +109,7 @@ def raise_concern(request):
                 incidents=form.incidents(),
             )
         except ValidationError as error:
-            add_enquiry_errors(form, error, RaiseConcernForm.SERVICE_FIELDS)
+            add_service_errors(form, error, RaiseConcernForm.SERVICE_FIELDS)
         except (Conflict, PermissionDenied) as error:
             form.add_error(None, getattr(error, "message", None) or str(error))
         else:
@@ -355,7 +355,7 @@ def complaint_action(request, pk: int, action: str):
                 **form.service_arguments(),
             )
     except ValidationError as error:
-        add_enquiry_errors(form, error, {"clauses": "numbers"})
+        add_service_errors(form, error, {"clauses": "numbers"})
         return _complaint_page(request, complaint, bound=form)
     except PreconditionFailed:
         return _complaint_page(request, _visible(user, pk), error=STALE_MESSAGE, status=409)
@@ -449,7 +449,7 @@ def route_stage(request, pk: int):
                 **form.stage_fields(),
             )
         except ValidationError as error:
-            add_enquiry_errors(form, error)
+            add_service_errors(form, error)
         except PreconditionFailed:
             form.add_error(
                 None, "This stage has changed since you opened it: check it and try again"
@@ -471,7 +471,7 @@ def route_add_stage(request, pk: int):
         try:
             services.add_route_stage(route=route, by=user, **form.stage_fields())
         except ValidationError as error:
-            add_enquiry_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"A stage has been added to {route.name}")
             return redirect("complaint-routes")
