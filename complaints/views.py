@@ -72,14 +72,6 @@ def _directorates(viewer):
     return directorates_for(viewer).order_by("name")
 
 
-def _officers(viewer):
-    return selectors.officer_choices(viewer)
-
-
-def _members(viewer):
-    return selectors.member_choices(viewer)
-
-
 # Lists page by keyset on the queue's order (core.keyset): a deep page costs what the first
 # does, and a long run of one due date neither repeats nor drops a row.
 QUEUE_ORDER = ("response_due", "id")
@@ -120,7 +112,7 @@ def queue(request):
     form = QueueFilterForm(
         request.GET if request.GET else None,
         directorates=_directorates(request.user),
-        officers=_officers(request.user),
+        officers=selectors.officer_choices(request.user),
     )
     now = timezone.now()
     enquiries = selectors.enquiry_queue(request.user, now=now, **form.filters())
@@ -147,9 +139,9 @@ def log_enquiry(request):
     user = request.user
     form = LogEnquiryForm(
         request.POST if request.method == "POST" else None,
-        members=_members(user),
+        members=selectors.member_choices(user),
         directorates=_directorates(user),
-        officers=_officers(user),
+        officers=selectors.officer_choices(user),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -188,7 +180,7 @@ def _action_form(user, enquiry, action: str, data=None, *, offer_override: bool 
     if action == "assign":
         # The picker marks the officers with a declared conflict, in one query for them all;
         # the override reason is offered after a refusal, to those allowed to override.
-        officers = _officers(user)
+        officers = selectors.officer_choices(user)
         offer_override = permissions.may_override_conflict(user) and (
             offer_override or (data is not None and "assign-override_reason" in data)
         )

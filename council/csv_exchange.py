@@ -27,31 +27,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from . import selectors
+from .services import MEMBER_FIELDS, OFFICER_FIELDS
 
-MEMBER_COLUMNS = (
-    "id",
-    "full_name",
-    "email",
-    "kind",
-    "ward",
-    "political_group",
-    "term_start",
-    "term_end",
-    "roles",
-)
-OFFICER_COLUMNS = (
-    "employee_number",
-    "full_name",
-    "email",
-    "job_title",
-    "directorate",
-    "line_manager",
-    "seniority",
-    "statutory_role",
-    "teams",
-    "politically_restricted",
-    "active",
-)
+# The columns are the fields the services take (council.services), with the key first.
+MEMBER_COLUMNS = ("id", *MEMBER_FIELDS)
+OFFICER_COLUMNS = ("employee_number", *OFFICER_FIELDS)
 ENQUIRY_COLUMNS = (
     "id",
     "reference",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 
+from django.core.exceptions import FieldDoesNotExist
 from rest_framework import fields as drf_fields
 from rest_framework import relations
 from rest_framework.fields import SkipField
@@ -47,7 +48,7 @@ class PlannedRepresentation:
         ):
             try:
                 model_field = model._meta.get_field(attribute)
-            except Exception:  # not a model field (e.g. a property)
+            except FieldDoesNotExist:  # not a model field (e.g. a property)
                 return name, _DRF, None, field
             if model_field.many_to_one or model_field.one_to_one:
                 return name, _ID, model_field.attname, field
