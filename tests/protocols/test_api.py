@@ -409,6 +409,33 @@ def test_import_a_file_upload(monitoring_officer, protocol):
     assert ProtocolVersion.objects.get(pk=response.json()["id"]).source_name == "protocol.txt"
 
 
+def test_import_a_word_document(monitoring_officer, protocol):
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_heading("1. Introduction", level=2)
+    document.add_paragraph("1.1 This protocol guides members and officers.")
+    document.add_paragraph("1.2 It is part of the constitution.")
+    document.add_heading("2. Enquiries", level=2)
+    document.add_paragraph("2.1 Officers answer within ten working days.")
+    data = io.BytesIO()
+    document.save(data)
+    upload = SimpleUploadedFile(
+        "protocol.docx",
+        data.getvalue(),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response = monitoring_officer.post(
+        url("protocol-import", pk=protocol.pk), {"file": upload}, format="multipart"
+    )
+    assert response.status_code == 201, response.json()
+    version = ProtocolVersion.objects.get(pk=response.json()["id"])
+    numbers = list(version.clauses.order_by("order").values_list("number", flat=True))
+    assert numbers == ["1", "1.1", "1.2", "2", "2.1"]
+
+
 def test_import_of_a_document_without_clauses_is_refused_and_writes_nothing(
     monitoring_officer, protocol
 ):
