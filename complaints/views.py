@@ -24,14 +24,14 @@ from django.views.decorators.http import require_POST
 
 from core import keyset
 from core.errors import Conflict, PreconditionFailed
-from core.forms import add_service_errors
+from core.forms import add_service_errors, render_cached
 from council.calendar import calendar_for, local_date
 from council.roles import is_chief_executive, is_director, member_of, officer_of
 from council.selectors import directorates_for
 from relationships import selectors as relationship_selectors
 
 from . import permissions, selectors, services
-from .choices import ENQUIRY_TRANSITIONS, EnquiryChannel
+from .choices import ENQUIRY_TRANSITIONS, EnquiryChannel, EnquiryStatus
 from .forms import (
     ACTION_FORMS,
     LogEnquiryForm,
@@ -81,21 +81,49 @@ def keyset_page(request, queryset, per_page: int = ENQUIRIES_PER_PAGE) -> keyset
     return keyset.page_for_request(request, queryset, QUEUE_ORDER, per_page)
 
 
-def _rows(enquiries, now: datetime.datetime) -> list[dict]:
-    """Each enquiry with whether its running clock is overdue or due today."""
+STATUS_LABELS = dict(EnquiryStatus.choices)
+# Each status's tag colour (GOV.UK Frontend tag modifiers), in lists and on the enquiry page.
+STATUS_TAG_CLASSES = {
+    EnquiryStatus.RECEIVED: "govuk-tag--blue",
+    EnquiryStatus.ACKNOWLEDGED: "govuk-tag--light-blue",
+    EnquiryStatus.INVESTIGATING: "govuk-tag--purple",
+    EnquiryStatus.RESPONDED: "govuk-tag--green",
+    EnquiryStatus.ESCALATED: "govuk-tag--pink",
+    EnquiryStatus.CLOSED: "govuk-tag--grey",
+}
+
+
+def _due(response_due: datetime.date, today: datetime.date) -> dict:
+    """The running clock's due date (None once answered), and whether it is overdue or due
+    today."""
+    due = response_due if response_due != NO_RESPONSE_DUE else None
+    return {
+        "due": due,
+        "overdue": due is not None and due < today,
+        "due_today": due == today,
+    }
+
+
+def _rows(rows, now: datetime.datetime) -> list[dict]:
+    """A list page's rows (``selectors.list_rows``) as templates/complaints/_table.html shows
+    them."""
     today = local_date(now)
-    rows = []
-    for enquiry in enquiries:
-        due = enquiry.response_due if enquiry.response_due != NO_RESPONSE_DUE else None
-        rows.append(
-            {
-                "enquiry": enquiry,
-                "due": due,
-                "overdue": due is not None and due < today,
-                "due_today": due == today,
-            }
-        )
-    return rows
+    return [
+        {
+            "pk": row.id,
+            "reference": row.reference,
+            "subject": row.subject,
+            "member_name": row.member__full_name,
+            "status": row.status,
+            "status_label": STATUS_LABELS[row.status],
+            "status_class": STATUS_TAG_CLASSES[row.status],
+            "href": reverse("enquiry", args=[row.id]),
+            "assignee_name": row.assigned_officer__full_name,
+            "directorate_name": row.directorate__name,
+            **_due(row.response_due, today),
+        }
+        for row in rows
+    ]
 
 
 def _require_officer(user):
@@ -116,12 +144,13 @@ def queue(request):
     )
     now = timezone.now()
     enquiries = selectors.enquiry_queue(request.user, now=now, **form.filters())
-    page = keyset_page(request, enquiries)
+    page = keyset_page(request, selectors.list_rows(enquiries))
     return render(
         request,
         "complaints/queue.html",
         {
             "form": form,
+            "form_html": render_cached(form),
             "page": page,
             "rows": _rows(page.object_list, now),
             "filtered": bool(form.filters() and any(form.filters().values())),
@@ -224,7 +253,8 @@ def _enquiry_page(request, enquiry, *, bound=None, error: str | None = None, sta
         "complaints/enquiry.html",
         {
             "enquiry": enquiry,
-            "row": _rows([enquiry], now)[0],
+            "row": _due(enquiry.response_due, local_date(now)),
+            "status_class": STATUS_TAG_CLASSES[enquiry.status],
             "receipt_explanation": calendar.explain_receipt(enquiry.received_at),
             "timeline": _timeline(user, enquiry),
             "action_forms": forms,
@@ -310,7 +340,7 @@ def _require_member(user):
 def my_casework(request):
     _require_member(request.user)
     now = timezone.now()
-    page = keyset_page(request, selectors.casework_of(request.user))
+    page = keyset_page(request, selectors.list_rows(selectors.casework_of(request.user)))
     return render(
         request,
         "complaints/mine.html",
@@ -377,7 +407,7 @@ def escalations(request):
     if not is_director(request.user):
         raise Http404("Escalations are for directors")
     now = timezone.now()
-    page = keyset_page(request, selectors.escalations_for(request.user))
+    page = keyset_page(request, selectors.list_rows(selectors.escalations_for(request.user)))
     return render(
         request,
         "complaints/escalations.html",

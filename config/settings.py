@@ -95,7 +95,8 @@ AUTH_USER_MODEL = "council.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a sign-in to an account locked out by failed attempts (django-axes).
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, loading the account with its officer and member records in one query.
+    "council.backends.PersonBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -188,7 +189,15 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("COUNCILCASE_CACHE_URL", default=REDIS_URL),
         "KEY_PREFIX": env("COUNCILCASE_CACHE_PREFIX", default="councilcase"),
-    }
+    },
+    # Each process's own cache of rendered filter forms (core.forms.render_cached): keyed by
+    # their content, so never stale; a few hundred kilobytes at most per entry.
+    "rendered": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "councilcase-rendered-forms",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 64},
+    },
 }
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None

@@ -3,10 +3,20 @@ button, and putting a service's ``ValidationError`` back on the form."""
 
 from __future__ import annotations
 
+import hashlib
+
+from crispy_forms.utils import render_crispy_form
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout, Submit
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.cache import caches
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connection
+from django.utils.safestring import mark_safe
+
+# The process's own cache of rendered forms (settings.CACHES): content-addressed, so it never
+# needs invalidating, and kept out of Redis so a page never waits on it.
+RENDERED_FORMS_CACHE = "rendered"
 
 
 def form_helper(*layout, method="post", action: str = "", multipart=False) -> FormHelper:
@@ -40,3 +50,63 @@ def add_service_errors(form: forms.Form, error: ValidationError, renamed=None) -
             form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def options_fingerprint(form: forms.Form) -> str:
+    """A digest of every model choice field's options, as the form would list them, in one
+    query: PostgreSQL hashes the rows (id and label columns, in the field's order) itself, so
+    none of them travel. Any change to an option (a new officer, a renamed directorate, a
+    leaver) changes it, whichever way it was written."""
+    selects, params = [], []
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        columns = getattr(field, "label_columns", None) or [
+            model_field.attname for model_field in queryset.model._meta.concrete_fields
+        ]
+        try:
+            sql, field_params = queryset.values_list("pk", *columns).query.sql_with_params()
+        except EmptyResultSet:
+            selects.append("'none'")
+            continue
+        # Django's own SQL for the queryset; every value in it is a parameter.
+        selects.append(f"(SELECT md5(string_agg(q::text, E'\\n')) FROM ({sql}) AS q)")  # noqa: S608
+        params.extend(field_params)
+    if not selects:
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(selects)}", params)
+        return ":".join(value or "" for value in cursor.fetchone())
+
+
+def render_cached(form: forms.Form) -> str:
+    """``form`` rendered by crispy-forms, from the process's cache when the same form was
+    rendered before with the same submitted values and the same options.
+
+    For forms whose markup depends on nothing else: GET filter forms (no CSRF token, no
+    errors added by the view). A queue's filter lists every officer of the council, and
+    rendering it was a third of the page (bench/lists.py); its options are checked in one
+    query (``options_fingerprint``) instead of read and rendered on every page."""
+    data = form.data
+    submitted = (
+        [
+            (name, data.getlist(name) if hasattr(data, "getlist") else data.get(name))
+            for name in form.fields
+        ]
+        if form.is_bound
+        else None
+    )
+    identity = (
+        type(form).__module__,
+        type(form).__qualname__,
+        options_fingerprint(form),
+        submitted,
+    )
+    key = "form:" + hashlib.sha256(repr(identity).encode()).hexdigest()
+    cache = caches[RENDERED_FORMS_CACHE]
+    html = cache.get(key)
+    if html is None:
+        html = str(render_crispy_form(form))
+        cache.set(key, html)
+    return mark_safe(html)  # noqa: S308 - rendered by crispy-forms' escaping templates

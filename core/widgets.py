@@ -10,39 +10,48 @@ Django's ``Select`` in Python.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 
-def _option(option) -> str:
-    attrs = option["attrs"]
-    if not attrs:
-        extra = ""
-    elif attrs == {"selected": True}:
-        extra = " selected"
-    else:
-        extra = flatatt(attrs)
-    value = "" if option["value"] is None else option["value"]
-    return f'<option value="{escape(value)}"{extra}>{escape(option["label"])}</option>'
-
-
 class LongSelect(forms.Select):
-    """A ``Select`` for long lists, identical in its markup to Django's (as HTML)."""
+    """A ``Select`` for long lists, identical in its markup to Django's (as HTML): the options
+    are written straight from the choices, with none of the per-option dictionaries and
+    templates Django's ``optgroups`` and ``create_option`` build (Select's options inherit no
+    attributes, so only ``selected`` can differ between them)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        if self.allow_multiple_selected:
+            widget["attrs"]["multiple"] = True
+        chosen = widget["value"]
+        multiple = self.allow_multiple_selected
+        has_selected = False
+
+        def option(option_value, label) -> str:
+            nonlocal has_selected
+            if option_value is None:
+                option_value = ""
+            selected = (not has_selected or multiple) and str(option_value) in chosen
+            has_selected |= selected
+            extra = " selected" if selected else ""
+            return (
+                f'<option value="{escape(str(option_value))}"{extra}>{escape(str(label))}</option>'
+            )
+
         parts = []
-        for group_name, options, _index in widget["optgroups"]:
-            inner = "".join(_option(option) for option in options)
-            if group_name:
-                inner = f'<optgroup label="{escape(group_name)}">{inner}</optgroup>'
-            parts.append(inner)
+        for option_value, label in self.choices:
+            if isinstance(label, list | tuple):
+                inner = "".join(option(value, sublabel) for value, sublabel in label)
+                parts.append(f'<optgroup label="{escape(str(option_value))}">{inner}</optgroup>')
+            else:
+                parts.append(option(option_value, label))
         return mark_safe(  # noqa: S308 - every value above is escaped
-            f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>'
+            f'<select name="{escape(str(widget["name"]))}"{flatatt(widget["attrs"])}>'
             f"{''.join(parts)}</select>"
         )
 

@@ -26,7 +26,7 @@ from django import forms, template
 from django.contrib import messages
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from jinja2 import Environment, PackageLoader, PrefixLoader
 
 register = template.Library()
@@ -81,10 +81,31 @@ def render_component(name: str, **params) -> str:
     return mark_safe(_macro(component._jinja2_template, component._macro_name).render(data=data))  # noqa: S308 - the macros escape their text options
 
 
+# Option values whose rendering depends only on their value and type (a plain string is
+# escaped, safe HTML is not): components given only these are rendered once per process.
+_CACHEABLE_TYPES = (str, SafeString, int, bool)
+
+
 @register.simple_tag
 def govuk(name, **params):
     """Any GOV.UK Frontend component: ``{% govuk "inset-text" text="..." %}``. A double
-    underscore reaches into a nested option: ``{% govuk "phase-banner" tag__text="Beta" %}``."""
+    underscore reaches into a nested option: ``{% govuk "phase-banner" tag__text="Beta" %}``.
+
+    Most uses repeat the same options on every page (the skip link, the phase banner, a
+    tag): those are rendered once and kept (``_govuk_cached``, a bounded cache keyed on each
+    value and its type)."""
+    items = tuple((key, type(value), value) for key, value in params.items())
+    if all(kind in _CACHEABLE_TYPES for _key, kind, _value in items):
+        return _govuk_cached(name, items)
+    return _govuk(name, params)
+
+
+@functools.lru_cache(maxsize=512)
+def _govuk_cached(name: str, items: tuple) -> str:
+    return _govuk(name, {key: value for key, _kind, value in items})
+
+
+def _govuk(name: str, params: dict) -> str:
     options: dict = {}
     for key, value in params.items():
         *parents, leaf = key.split("__")
@@ -140,6 +161,18 @@ def govuk_breadcrumbs(*crumbs):
     leading to the current page (which the Design System leaves out)."""
     if len(crumbs) % 2:
         raise template.TemplateSyntaxError("govuk_breadcrumbs takes text and link pairs")
+    typed = tuple((type(crumb), crumb) for crumb in crumbs)
+    if all(kind in _CACHEABLE_TYPES for kind, _crumb in typed):
+        return _breadcrumbs_cached(typed)
+    return _breadcrumbs(crumbs)
+
+
+@functools.lru_cache(maxsize=512)
+def _breadcrumbs_cached(typed: tuple) -> str:
+    return _breadcrumbs(tuple(crumb for _kind, crumb in typed))
+
+
+def _breadcrumbs(crumbs: tuple) -> str:
     items = [
         {"text": text, "href": href} for text, href in zip(crumbs[::2], crumbs[1::2], strict=True)
     ]
