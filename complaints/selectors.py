@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.api.principal import is_token_principal
-from core.scoping import sees_all_councils, viewer_council_id
+from core.scoping import loaded_council, sees_all_councils, viewer_council_id
 from council.calendar import local_date
 from council.models import Directorate
 from council.roles import DIRECTOR_SENIORITIES, is_chief_executive, member_of, officer_of
@@ -36,13 +36,20 @@ def enquiries_for(viewer, *, related: tuple[str, ...] = ENQUIRY_RELATED) -> Quer
     Finding out who the viewer is costs at most two queries (their officer and member
     records, cached on the account), never one per row.
     """
-    enquiries = Enquiry.objects.select_related(*related)
     if sees_all_councils(viewer):
-        return enquiries
+        return Enquiry.objects.select_related(*related)
     council_id = viewer_council_id(viewer)
     if council_id is None:
-        return enquiries.none()
-    enquiries = enquiries.filter(council_id=council_id)
+        return Enquiry.objects.none()
+    council = loaded_council(viewer) if "council" in related else None
+    if council is not None:
+        # The viewer's council, already loaded, is set on every row: no join, no copy each.
+        enquiries = council.enquiries.all()
+        others = tuple(name for name in related if name != "council")
+        if others:
+            enquiries = enquiries.select_related(*others)
+    else:
+        enquiries = Enquiry.objects.select_related(*related).filter(council_id=council_id)
     if is_token_principal(viewer):
         return enquiries if viewer.has_scope(SCOPE, write=False) else enquiries.none()
     if sees_every_enquiry(viewer):

@@ -26,6 +26,16 @@ def viewer_council_id(viewer) -> int | None:
     return getattr(viewer, "council_id", None)
 
 
+def loaded_council(viewer):
+    """The viewer's council if it is already in memory (a signed-in person's is loaded with
+    their account, council.backends), else None: never a query. A list built on
+    ``council.<related rows>`` gets that one council on every row without joining it."""
+    state = getattr(viewer, "_state", None)
+    if state is None or viewer_council_id(viewer) is None:
+        return None
+    return state.fields_cache.get("council")
+
+
 def sees_all_councils(viewer) -> bool:
     """Service superusers administer the deployment and see every council's records."""
     return bool(

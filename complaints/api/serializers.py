@@ -42,7 +42,7 @@ class AwareDateTimeField(serializers.DateTimeField):
         return super().to_internal_value(value)
 
 
-class ConstituentSerializer(serializers.Serializer):
+class ConstituentSerializer(PlannedRepresentation, serializers.Serializer):
     """The person the enquiry is about. Personal data: kept out of the audit trail's values
     and anonymised when the council's retention period ends."""
 

@@ -422,10 +422,10 @@ def count_queries(client, url):
     return len(queries.captured_queries), response
 
 
-# Session (2) and the viewer's officer record (1), then one page query.
-CASEWORK_LIST_QUERIES = 4
-# Session (2), the viewer's officer and member records (2), then one page query.
-OFFICER_LIST_QUERIES = 5
+# The session, the account with its officer and member records (council.backends), then one
+# page query.
+CASEWORK_LIST_QUERIES = 3
+OFFICER_LIST_QUERIES = 3
 
 
 @pytest.mark.parametrize("rows", [5, 50])
@@ -460,4 +460,4 @@ def test_the_timeline_costs_the_same_queries_however_long_it_is(org, log, steps)
         )
     count, response = count_queries(client_for(org.casework), act(enquiry, "timeline"))
     assert len(response.json()["results"]) == steps + 1
-    assert count == 5  # session (2), officer record, the enquiry, the page of events
+    assert count == 4  # session, account, the enquiry, the page of events
