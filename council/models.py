@@ -297,6 +297,18 @@ class Committee(VersionedModel):
 
 
 class CommitteeMembership(models.Model):
+    """A member's seat on a committee or panel.
+
+    It carries its council, as every row that belongs to a council does (DESIGN.md,
+    Architecture), so seats are scoped and audited by council without a join. The council is
+    the committee's and the member's: the services check it, and the database refuses a seat
+    whose committee or member is of another council (composite foreign keys on
+    ``(committee, council)`` and ``(member, council)``, migration 0005).
+    """
+
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="committee_memberships"
+    )
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships")
     member = models.ForeignKey(
         Member, on_delete=models.CASCADE, related_name="committee_memberships"
@@ -312,6 +324,13 @@ class CommitteeMembership(models.Model):
 
     def __str__(self):
         return f"{self.member} on {self.committee} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        # A seat made without its council (a fixture, the shell) takes the committee's; the
+        # services set it themselves, and bulk_create does not come here.
+        if self.council_id is None and self.committee_id is not None:
+            self.council_id = self.committee.council_id
+        super().save(*args, **kwargs)
 
 
 class ApiToken(models.Model):

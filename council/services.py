@@ -999,10 +999,7 @@ def create_committee(
         _full_clean(committee)
         with _unique_in_council(committee_name_unique="name"):
             committee.save()
-        CommitteeMembership.objects.bulk_create(
-            CommitteeMembership(committee=committee, member=member, role=role)
-            for member, role in members
-        )
+        _seat_members(committee, members)
         return committee
 
 
@@ -1048,12 +1045,21 @@ def update_committee(
             return save_new_version(committee, update_fields=changed)
 
 
-def _replace_committee_members(committee: Committee, members) -> None:
-    CommitteeMembership.objects.filter(committee=committee).delete()
+def _seat_members(committee: Committee, members) -> None:
+    """Seat ``members`` (already checked by ``_validate_committee_members``) on ``committee``.
+    Each seat carries the committee's council, which the database checks against the
+    member's (migration 0005)."""
     CommitteeMembership.objects.bulk_create(
-        CommitteeMembership(committee=committee, member=member, role=role)
+        CommitteeMembership(
+            council_id=committee.council_id, committee=committee, member=member, role=role
+        )
         for member, role in members
     )
+
+
+def _replace_committee_members(committee: Committee, members) -> None:
+    CommitteeMembership.objects.filter(committee=committee).delete()
+    _seat_members(committee, members)
 
 
 def set_committee_members(

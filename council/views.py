@@ -22,7 +22,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import PreconditionFailed
 from core.forms import add_service_errors
@@ -107,8 +107,10 @@ def navigation_for(user, *, current_url_name: str | None = None) -> list[dict]:
 
 
 def member_for(*, viewer, pk: int) -> Member:
-    memberships = CommitteeMembership.objects.select_related("committee").order_by(
-        "committee__name"
+    memberships = (
+        CommitteeMembership.objects.filter(council_id=viewer.council_id)
+        .select_related("committee")
+        .order_by("committee__name")
     )
     return get_object_or_404(
         Member.objects.filter(council_id=viewer.council_id)
@@ -398,13 +400,14 @@ def _administrator_only(user) -> None:
         raise Http404("No API tokens here")
 
 
+def _scope_labels(scopes) -> list[str]:
+    """Scopes in the words the issuing form offered them ("Officers: read and change")."""
+    labels = {choice.value: choice.label for choice in ApiTokenForm.base_fields["scopes"].choices}
+    return [labels.get(scope, scope) for scope in scopes]
+
+
 def _tokens_page(request, form, *, new_key=None, new_token=None, status=200):
-    # Scopes in the words the form offered them ("Officers: read and change").
-    labels = {choice.value: choice.label for choice in form.fields["scopes"].choices}
-    tokens = [
-        (token, [labels.get(scope, scope) for scope in token.scopes])
-        for token in api_tokens_for(request.user)
-    ]
+    tokens = [(token, _scope_labels(token.scopes)) for token in api_tokens_for(request.user)]
     return render(
         request,
         "council/api_tokens.html",
@@ -439,10 +442,27 @@ def api_tokens(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def api_token_revoke(request, pk: int):
+    """Revoking asks first (the GOV.UK "confirm a destructive action" pattern): the GET names
+    the token, what it may do and when it was last used, and says what stops working; only
+    the POST from that page revokes. A token already revoked is said to be so, not an error:
+    two administrators may revoke the same token at once."""
     _administrator_only(request.user)
     token = get_object_or_404(api_tokens_for(request.user), pk=pk)
+    if token.revoked_at is not None:
+        messages.info(
+            request,
+            f"The token {token.name} was already revoked on "
+            f"{_long_date(timezone.localtime(token.revoked_at).date())}: it no longer works",
+        )
+        return redirect("api-tokens")
+    if request.method != "POST":
+        return render(
+            request,
+            "council/api_token_revoke.html",
+            {"token": token, "scope_labels": _scope_labels(token.scopes)},
+        )
     services.revoke_api_token(token=token, by=request.user)
     messages.success(request, f"The token {token.name} has been revoked and no longer works")
     return redirect("api-tokens")

@@ -32,6 +32,15 @@ ROLES = (
     "other_council_monitoring_officer",
 )
 OTHER_COUNCIL = ("other_council_administrator", "other_council_monitoring_officer")
+THIS_COUNCIL = (
+    "member",
+    "officer",
+    "casework",
+    "hr",
+    "administrator",
+    "monitoring_officer",
+    "chief_executive",
+)
 SIGN_IN = "sign-in"  # a 302 to the sign-in page (what anonymous gets)
 
 
@@ -50,12 +59,17 @@ def only(allowed, *, ok: int = 200, refused: int = 404, **overrides: int) -> dic
 class Page:
     """One case of a URL name. ``get`` and ``post`` are the statuses each role gets for a GET
     and for a POST with an empty body (None: not asked). ``url_name`` defaults to the case's
-    key; a URL name may have more than one case (e.g. the history of different records)."""
+    key; a URL name may have more than one case (e.g. the history of different records).
+
+    ``lists``: the kinds of this council's records (``ROW_KINDS``) the page shows to this
+    council's people, for the content check across councils. A page whose URL names no record
+    and that shows any of them must say which (the check fails otherwise)."""
 
     kwargs: Callable[[dict], dict] = lambda world: {}
     get: dict[str, int] | None = None
     post: dict[str, int] | None = None
     url_name: str | None = None
+    lists: tuple[str, ...] = ()
 
 
 def person(role: str, world: dict):
@@ -159,3 +173,82 @@ def version(key: str):
 
 def declaration(world) -> dict:
     return {"pk": someones_declaration(world)}
+
+
+# The content check across councils ---------------------------------------------------------
+
+# One record of each kind this council's list pages show, named so that no page can show the
+# text by chance: what ``tests/test_page_matrix.py`` looks for in each page's HTML. A page's
+# ``lists`` names the kinds it shows to this council's people.
+ROW_KINDS = (
+    "member",
+    "officer",
+    "enquiry",
+    "escalated enquiry",
+    "declaration",
+    "complaint",
+    "api token",
+    "protocol",
+)
+
+
+def make_rows_world() -> dict:
+    """Two councils, each with a person of every role of ``THIS_COUNCIL``, and in the first an
+    identifiable record of every kind in ``ROW_KINDS`` (``world["rows"]``: kind → its text)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from complaints import services as enquiries
+    from complaints.conduct import services as complaints
+    from protocols import services as protocols
+
+    # Councils of their own: the status checks' make_world() finds its councils by slug.
+    world = {
+        "council": factories.CouncilFactory(slug="rows-city", name="Rows City Council"),
+        "other_council": factories.CouncilFactory(slug="rows-elsewhere"),
+    }
+    other = {"council": world["other_council"]}
+    for role in (*THIS_COUNCIL, "superuser"):
+        person(role, world)
+    world["other_users"] = {role: person(role, other) for role in THIS_COUNCIL}
+    council, users = world["council"], world["users"]
+    member = factories.MemberFactory(council=council, full_name="Ottoline Quarrendon")
+    officer = factories.OfficerFactory(
+        council=council, full_name="Bartholomew Zelenka", employee_number="E-ZELENKA"
+    )
+    # The member role's own casework: their page lists it too.
+    raised_by = users["member"].member
+    enquiry = factories.enquiry(council, member=raised_by, subject="Culvert at Wheddon Cross")
+    escalated = factories.enquiry(council, member=raised_by, subject="Underpass at Yarnscombe")
+    # Escalated by the member, dissatisfied: to the Chief Executive's escalations page.
+    enquiries.escalate_enquiry(enquiry=escalated, by=users["member"], reason="No answer yet.")
+    declaration = factories.declaration(officer, member, description="My sister-in-law.")
+    complaints.seed_routes(council=council)
+    complaint = complaints.raise_complaint(
+        council=council,
+        by=users["member"],
+        subject=officer,
+        categories=["discourtesy"],
+        description="Rude in a ward surgery.",
+        incidents=[
+            {
+                "occurred_on": timezone.localdate() - datetime.timedelta(days=3),
+                "description": "At the surgery.",
+            }
+        ],
+    )
+    token, _key = factories.api_token(council, ["events:read"], name="Quarrendon payroll link")
+    protocol = protocols.create_protocol(council=council, by="test", title="Quarrendon Protocol")
+    world["rows"] = {
+        "member": member.full_name,
+        "officer": officer.full_name,
+        "enquiry": enquiry.subject,
+        "escalated enquiry": escalated.subject,
+        "declaration": declaration.description,
+        "complaint": complaint.reference,
+        "api token": token.name,
+        "protocol": protocol.title,
+    }
+    assert set(world["rows"]) == set(ROW_KINDS)
+    return world

@@ -22,9 +22,12 @@ Superusers have no council: the people, settings, routes and declaration pages a
 
 from __future__ import annotations
 
+import html
+
 import pytest
+from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from tests.complaints.conduct.test_confidentiality import PAGE_ACTIONS as COMPLAINT_ACTIONS
 from tests.complaints.conduct.test_confidentiality import PAGES as COMPLAINT_PAGES
@@ -32,12 +35,14 @@ from tests.page_matrix import (
     OTHER_COUNCIL,
     ROLES,
     SIGN_IN,
+    THIS_COUNCIL,
     Page,
     api_token,
     declaration,
     enquiry,
     expect,
     history_of,
+    make_rows_world,
     make_world,
     only,
     person,
@@ -53,15 +58,6 @@ ELSEWHERE = set(COMPLAINT_PAGES) | ({"complaint-action"} if COMPLAINT_ACTIONS el
 SIGNED_IN = expect(200, anonymous=SIGN_IN)
 POST_ONLY = expect(405, anonymous=SIGN_IN)
 NOBODY = expect(404, anonymous=SIGN_IN)
-THIS_COUNCIL = (
-    "member",
-    "officer",
-    "casework",
-    "hr",
-    "administrator",
-    "monitoring_officer",
-    "chief_executive",
-)
 OFFICERS = (*THIS_COUNCIL[1:], *OTHER_COUNCIL, "superuser")  # the enquiry queue and log
 DECLARERS = (*THIS_COUNCIL, *OTHER_COUNCIL)  # members and officers, never a superuser
 SETTINGS_KEEPERS = ("administrator", "monitoring_officer", *OTHER_COUNCIL)  # their own council
@@ -91,7 +87,7 @@ PAGES: dict[str, Page] = {
     # Public by law (the accessibility regulations): no sign-in.
     "accessibility-statement": Page(get=expect(200)),
     # People: everyone of the council; the record of another council is not found.
-    "people": Page(get=SIGNED_IN),
+    "people": Page(get=SIGNED_IN, lists=("member", "officer")),
     "member": Page(kwargs=lambda w: {"pk": w["member"].pk}, get=only(THIS_COUNCIL)),
     "officer": Page(kwargs=lambda w: {"pk": w["officer"].pk}, get=only(THIS_COUNCIL)),
     # Council settings: the council's administrators and its Monitoring Officer, each their own.
@@ -99,12 +95,13 @@ PAGES: dict[str, Page] = {
     "council-settings-change": Page(get=only(SETTINGS_KEEPERS), post=only(SETTINGS_KEEPERS)),
     "closure-day-add": Page(get=POST_ONLY, post=only(SETTINGS_KEEPERS)),
     "closure-day-remove": Page(get=POST_ONLY, post=only(SETTINGS_KEEPERS, ok=302)),
-    # API tokens: the council's administrators. Revoking needs no body, so the administrator's
-    # empty POST revokes the matrix's token (302), the last request of the test.
-    "api-tokens": Page(get=only(ADMINISTRATORS), post=only(ADMINISTRATORS)),
+    # API tokens: the council's administrators. Revoking asks first (GET, the confirmation
+    # page); the confirmation's POST needs no body, so the administrator's empty POST revokes
+    # the matrix's token (302); those asking after it are not of the council (404).
+    "api-tokens": Page(get=only(ADMINISTRATORS), post=only(ADMINISTRATORS), lists=("api token",)),
     "api-token-revoke": Page(
         kwargs=lambda w: {"pk": api_token(w)},
-        get=POST_ONLY,
+        get=only(("administrator",)),
         post=only(("administrator",), ok=302),
     ),
     # Imports and exports of people (personal data): administrators, HR for officers; the
@@ -112,23 +109,32 @@ PAGES: dict[str, Page] = {
     "csv-import": Page(get=only(PEOPLE_KEEPERS), post=only(PEOPLE_KEEPERS)),
     "csv-import-apply": Page(get=POST_ONLY, post=only(PEOPLE_KEEPERS, ok=302)),
     "csv-export members": Page(
-        url_name="csv-export", kwargs=lambda w: {"kind": "members"}, get=only(ADMINISTRATORS)
+        url_name="csv-export",
+        kwargs=lambda w: {"kind": "members"},
+        get=only(ADMINISTRATORS),
+        lists=("member",),
     ),
     "csv-export officers": Page(
-        url_name="csv-export", kwargs=lambda w: {"kind": "officers"}, get=only(PEOPLE_KEEPERS)
+        url_name="csv-export",
+        kwargs=lambda w: {"kind": "officers"},
+        get=only(PEOPLE_KEEPERS),
+        lists=("officer",),
     ),
     "csv-export enquiries": Page(
         url_name="csv-export",
         kwargs=lambda w: {"kind": "enquiries"},
         get=only(("casework", "chief_executive", *MONITORING_OFFICERS)),
+        lists=("enquiry", "escalated enquiry"),
     ),
     # Member enquiries (complaints.permissions): officers work the queue; members raise
     # their own; the enquiry itself is for those who see every enquiry (DESIGN.md).
-    "enquiry-queue": Page(get=only(OFFICERS)),
-    "enquiry-log": Page(get=only(OFFICERS), post=only(OFFICERS)),
-    "my-casework": Page(get=only(("member",))),
+    "enquiry-queue": Page(get=only(OFFICERS), lists=("enquiry", "escalated enquiry", "officer")),
+    "enquiry-log": Page(get=only(OFFICERS), post=only(OFFICERS), lists=("member", "officer")),
+    "my-casework": Page(get=only(("member",)), lists=("enquiry", "escalated enquiry")),
     "enquiry-raise": Page(get=only(("member",)), post=only(("member",))),
-    "enquiry-escalations": Page(get=only(("chief_executive", *MONITORING_OFFICERS))),
+    "enquiry-escalations": Page(
+        get=only(("chief_executive", *MONITORING_OFFICERS)), lists=("escalated enquiry",)
+    ),
     "enquiry": Page(kwargs=lambda w: {"pk": enquiry(w)}, get=only(ENQUIRY_READERS)),
     "enquiry-action": Page(
         kwargs=lambda w: {"pk": enquiry(w), "action": "acknowledge"},
@@ -148,14 +154,14 @@ PAGES: dict[str, Page] = {
         post=only(("monitoring_officer",)),
     ),
     # Notifications: one's own only; the matrix's belongs to another officer.
-    "notifications": Page(get=SIGNED_IN),
+    "notifications": Page(get=SIGNED_IN, lists=("complaint",)),
     "notification-open": Page(kwargs=lambda w: {"pk": someones_notification(w)}, get=NOBODY),
     "notification-mark-read": Page(
         kwargs=lambda w: {"pk": someones_notification(w)}, get=POST_ONLY, post=NOBODY
     ),
     # Protocols (protocols.permissions): everyone of the council reads adopted versions; the
     # Monitoring Officer, administrators and superusers change them and see drafts.
-    "protocols": Page(get=SIGNED_IN),
+    "protocols": Page(get=SIGNED_IN, lists=("protocol",)),
     "protocol-search-page": Page(get=SIGNED_IN),
     "protocol-page": Page(kwargs=protocol, get=only(READERS)),
     "protocol-compare-page": Page(kwargs=protocol, get=only(READERS)),
@@ -193,9 +199,11 @@ PAGES: dict[str, Page] = {
     # see their own; the register is its keepers'; the matrix's declaration is an officer's
     # about a member, neither of whom is any role here.
     "my-declarations": Page(get=only(DECLARERS)),
-    "declare": Page(get=only(DECLARERS), post=only(DECLARERS)),
-    "declaration-register": Page(get=only(REGISTER_KEEPERS)),
-    "declaration-register-csv": Page(get=only(REGISTER_KEEPERS)),
+    "declare": Page(get=only(DECLARERS), post=only(DECLARERS), lists=("member", "officer")),
+    "declaration-register": Page(get=only(REGISTER_KEEPERS), lists=("member", "officer")),
+    "declaration-register-csv": Page(
+        get=only(REGISTER_KEEPERS), lists=("declaration", "member", "officer")
+    ),
     "declaration": Page(kwargs=declaration, get=only(("monitoring_officer",))),
     "declaration-action": Page(
         kwargs=lambda w: {**declaration(w), "action": "acknowledge"},
@@ -301,3 +309,95 @@ def test_get_answers_each_role_as_the_matrix_says(db, key):
 @pytest.mark.parametrize("key", sorted(key for key, page in PAGES.items() if page.post))
 def test_an_empty_post_answers_each_role_as_the_matrix_says(db, key):
     assert statuses(key, "POST") == PAGES[key].post
+
+
+# Content across councils ------------------------------------------------------------------
+# Every row carries its council and no data crosses between councils (DESIGN.md,
+# Architecture). The statuses above cannot show that for a list: another council's people
+# may open the enquiry queue or the register, and get 200 whatever it lists. So every page
+# whose URL names no record is opened by each role of one council that may open it, then by
+# the same role of another council, and the second must show none of the first's records.
+
+# Pages of the conduct complaints' matrix whose URL names no record, with what they list.
+ELSEWHERE_LISTS: dict[str, tuple[str, ...]] = {
+    "complaint-dashboard": ("complaint", "officer"),
+    "complaint-mine": ("complaint", "officer"),
+    "complaint-raise": ("member", "officer"),
+}
+
+
+def shared_pages() -> dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """``{key: (url, roles, lists)}`` for every GET page whose URL names no record (the same
+    URL in every council): the roles of ``THIS_COUNCIL`` it answers 200 and what it lists."""
+    found = {}
+    for key, page in PAGES.items():
+        if not page.get:
+            continue
+        try:
+            kwargs = page.kwargs({})
+        except KeyError:  # it names a record of the world: 404 elsewhere, checked above
+            continue
+        roles = tuple(role for role in THIS_COUNCIL if page.get[role] == 200)
+        if roles:
+            found[key] = (reverse(url_name(key), kwargs=kwargs), roles, page.lists)
+    for name, lists in ELSEWHERE_LISTS.items():
+        found[name] = (reverse(name), THIS_COUNCIL, lists)
+    return found
+
+
+@pytest.fixture(scope="module")
+def rows_world(django_db_setup, django_db_blocker):
+    """Made once for the module's content checks, in a transaction rolled back after them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield make_rows_world()
+        transaction.set_rollback(True)
+
+
+def page_text(clients: dict, user, url: str) -> tuple[int, str]:
+    if user not in clients:
+        clients[user] = Client()
+        clients[user].force_login(user)
+    response = clients[user].get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response.status_code, body.decode()
+
+
+def shown(text: str, world: dict) -> set[str]:
+    """The kinds of the first council's records whose text appears in ``text``."""
+    return {kind for kind, row in world["rows"].items() if html.escape(row) in text}
+
+
+def test_every_list_page_of_the_other_matrix_is_in_the_content_check():
+    unnamed = set()
+    for name in ELSEWHERE:
+        try:
+            reverse(name)
+        except NoReverseMatch:
+            continue
+        unnamed.add(name)
+    assert unnamed == set(ELSEWHERE_LISTS)
+
+
+def test_each_page_lists_what_the_matrix_says_to_its_councils_people(rows_world, db):
+    """The positive control of the check below (a list it finds empty proves nothing), and
+    its coverage: a page that shows this council's records must be listed as showing them."""
+    clients, wrong = {}, {}
+    for key, (url, roles, lists) in shared_pages().items():
+        kinds = set()
+        for role in roles:
+            status, text = page_text(clients, rows_world["users"][role], url)
+            if status == 200:  # the conduct pages' roles are their matrix's to state
+                kinds |= shown(text, rows_world)
+        if kinds != set(lists):
+            wrong[key] = f"shows {sorted(kinds)}, lists={sorted(lists)}"
+    assert not wrong, f"Pages whose lists= is not what they show: {wrong}"
+
+
+def test_no_page_shows_another_councils_records(rows_world, db):
+    clients, leaks = {}, {}
+    for key, (url, roles, _lists) in shared_pages().items():
+        for role in roles:
+            _status, text = page_text(clients, rows_world["other_users"][role], url)
+            if kinds := shown(text, rows_world):
+                leaks[f"{key} as {role}"] = sorted(kinds)
+    assert not leaks, f"Another council's records shown: {leaks}"

@@ -1,8 +1,8 @@
 """The HR integration's pages (issue 7) in a real browser, with axe-core run on every page and
 state a person sees: the council's Councilcase administrator issues an API token with scopes
-and an expiry, sees its key once, sees it listed with its last use and revokes it; the HR team
-uploads an officers file, sees the line with a problem, fixes it, previews the changes and
-imports them; an administrator does the same with members."""
+and an expiry, sees its key once, sees it listed with its last use and revokes it after
+confirming; the HR team uploads an officers file, sees the line with a problem, fixes it,
+previews the changes and imports them; an administrator does the same with members."""
 
 import datetime
 import re
@@ -94,10 +94,25 @@ def test_administrator_issues_a_token_sees_its_key_once_and_revokes_it(
     expect(row).to_contain_text(timezone.localdate().strftime("%-d %b %Y"))
     assert_accessible(page, axe)
 
-    row.get_by_role("button", name="Revoke HR sync").click()
+    row.get_by_role("link", name="Revoke HR sync").click()  # asks first
+    expect(
+        page.get_by_role(
+            "heading", level=1, name="Are you sure you want to revoke the token HR sync?"
+        )
+    ).to_be_visible()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Officers: read and change")
+    assert_accessible(page, axe)
+    page.get_by_role("link", name="Cancel").click()  # changes nothing
+    expect(page.get_by_role("heading", level=1, name="API tokens")).to_be_visible()
+    assert api_status(live_server.url, key) == 200
+
+    page.get_by_role("row", name=re.compile("HR sync")).get_by_role(
+        "link", name="Revoke HR sync"
+    ).click()
+    page.get_by_role("button", name="Yes, revoke the token").click()
     success(page, "The token HR sync has been revoked and no longer works")
     expect(page.get_by_role("row", name=re.compile("HR sync"))).to_contain_text("Revoked")
-    expect(page.get_by_role("button", name="Revoke HR sync")).to_have_count(0)
+    expect(page.get_by_role("link", name="Revoke HR sync")).to_have_count(0)
     assert_accessible(page, axe)
 
     assert api_status(live_server.url, key) == 401

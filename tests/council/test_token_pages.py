@@ -42,19 +42,56 @@ def test_a_token_form_without_scopes_shows_the_error(council):
     assert not ApiToken.objects.exists()
 
 
-def test_an_administrator_revokes_a_token(council):
+def test_revoking_asks_first_naming_the_token_its_scopes_and_last_use(council):
+    token, _key = factories.api_token(council, ["officers:write", "events:read"], name="HR sync")
+    response = signed_in("administrator", council).get(f"{PAGE}{token.pk}/revoke/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Are you sure you want to revoke the token HR sync?" in page
+    assert "Officers: read and change" in page and "Events: read" in page
+    assert "Never" in page  # last used
+    assert "its next request to the Councilcase API is refused" in page
+    assert "Yes, revoke the token" in page
+    token.refresh_from_db()
+    assert token.revoked_at is None  # a GET never revokes
+
+
+def test_the_tokens_page_links_to_the_confirmation_instead_of_revoking(council):
+    token, _key = factories.api_token(council, ["*"], name="Old")
+    page = signed_in("administrator", council).get(PAGE).content.decode()
+    assert f'href="{PAGE}{token.pk}/revoke/"' in page
+    assert f'action="{PAGE}{token.pk}/revoke/"' not in page
+
+
+def test_an_administrator_revokes_a_token_from_the_confirmation(council):
     token, _key = factories.api_token(council, ["*"], name="Old")
     admin = signed_in("administrator", council)
-    response = admin.post(f"{PAGE}{token.pk}/revoke/")
-    assert response.status_code == 302
+    response = admin.post(f"{PAGE}{token.pk}/revoke/", follow=True)
+    assert response.redirect_chain == [(PAGE, 302)]
+    assert "The token Old has been revoked and no longer works" in response.content.decode()
     token.refresh_from_db()
     assert token.revoked_at is not None
 
 
-def test_another_councils_token_cannot_be_revoked(council, other_council):
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_token_already_revoked_is_said_to_be_so(council, method):
+    token, _key = factories.api_token(council, ["*"], name="Old")
+    admin = signed_in("administrator", council)
+    admin.post(f"{PAGE}{token.pk}/revoke/")
+    token.refresh_from_db()
+    first_revoked_at = token.revoked_at
+    response = getattr(admin, method)(f"{PAGE}{token.pk}/revoke/", follow=True)
+    assert response.redirect_chain == [(PAGE, 302)]
+    assert "The token Old was already revoked on" in response.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at == first_revoked_at
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_councils_token_is_not_found(council, other_council, method):
     token, _key = factories.api_token(other_council, ["*"])
-    response = signed_in("administrator", council).post(f"{PAGE}{token.pk}/revoke/")
-    assert response.status_code == 404
+    admin = signed_in("administrator", council)
+    assert getattr(admin, method)(f"{PAGE}{token.pk}/revoke/").status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
 
@@ -69,7 +106,8 @@ def test_the_tokens_page_costs_the_same_queries_at_any_length(council, django_as
     admin.get(PAGE)
     for _ in range(10):
         factories.api_token(council, ["*"])
-    # Session, account, officer and member records (roles, navigation), the tokens with who
-    # issued them, the unread notifications badge: none per token.
-    with django_assert_num_queries(6):
+    # The audit actor, the session, the account with its officer and member records
+    # (council.backends), the tokens with who issued them, the unread notifications badge:
+    # none per token.
+    with django_assert_num_queries(5):
         admin.get(PAGE)
