@@ -13,15 +13,21 @@ Timed, interleaved query by query and round by round (median of ``--rounds``), f
 searches a person would type:
 
 - search: ``protocols.selectors.search_clauses`` for the Monitoring Officer (who sees every
-  version), first page of 20 as the API and the search page read it: the viewer's scope,
-  websearch_to_tsquery, ts_rank ordering and the two ts_headline highlights;
-- without headlines: the same query, ranks only (what the highlighting costs);
+  version), first page of 20 as the API and the search page read it (21 rows, to know
+  whether another page follows): the viewer's scope, websearch_to_tsquery, ts_rank ordering,
+  then ``with_headlines`` for the page: the two ts_headline highlights of each distinct
+  heading and text, in a second query;
+- one query (the selector before ``with_headlines``): the headlines computed in the ranked
+  query itself, for each of the 21 rows, as a "before" in the same run;
+- ranks only: ``search_clauses`` alone, the ranked query without the headlines (what the
+  highlighting costs);
 - floor: the same tsquery through raw SQL on the GIN-indexed ``search_vector`` column of
   the council's clauses: ids and ranks of the best 21, nothing else.
 
-Prints each median, search/floor and ranks-only/floor. The aim is the ranked query within
-``AIM`` times the floor (the ORM's scoping, joins and model instances); the highlighting is
-PostgreSQL's ts_headline re-reading each result's text, reported as its own column.
+Prints each median, search/floor, one-query/floor and ranks-only/floor. The aim is the
+ranked query within ``AIM`` times the floor (the ORM's scoping, joins and model instances);
+the highlighting is PostgreSQL's ts_headline re-reading each result's text, reported as its
+own column.
 Exits 1 if a search finds nothing or the search and the floor disagree on what ranks first.
 """
 
@@ -34,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import execute, explain, fmt, median, migrate_fresh, rotate, timed
-from django.contrib.postgres.search import SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.db import connection
 from django.db.models import F
 
@@ -121,15 +127,32 @@ def build(versions: int):
 
 def search(viewer, text, *, headlines=True):
     if headlines:
-        found = selectors.search_clauses(viewer, text)
-    else:
-        query = selectors.search_query(text)
-        found = (
-            selectors.clauses_for(viewer)
-            .filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "id")
+        rows = list(selectors.search_clauses(viewer, text)[: PAGE + 1])
+        return selectors.with_headlines(rows[:PAGE], text) + rows[PAGE:]
+    return list(selectors.search_clauses(viewer, text)[: PAGE + 1])
+
+
+def one_query(viewer, text):
+    """The search as it was before ``selectors.with_headlines``: headlines in the ranked
+    query, for every row read."""
+    query = selectors.search_query(text)
+    marks = {
+        "start_sel": selectors.MARK_START,
+        "stop_sel": selectors.MARK_STOP,
+        "config": selectors.SEARCH_CONFIG,
+    }
+    found = (
+        selectors.clauses_for(viewer)
+        .filter(search_vector=query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
+            heading_headline=SearchHeadline("heading", query, highlight_all=True, **marks),
+            text_headline=SearchHeadline(
+                "text", query, max_words=35, min_words=15, max_fragments=2, **marks
+            ),
         )
+        .order_by("-rank", "id")
+    )
     return list(found.defer("search_vector")[: PAGE + 1])
 
 
@@ -158,6 +181,11 @@ def main():
     # Warm up (plans, the viewer's roles cached on the account) and check agreement.
     for text in SEARCHES:
         found, rows = search(viewer, text), floor(council, text)
+        before = one_query(viewer, text)
+        if [c.pk for c in found] != [c.pk for c in before] or [
+            (c.heading_headline, c.text_headline) for c in found[:PAGE]
+        ] != [(c.heading_headline, c.text_headline) for c in before[:PAGE]]:
+            failures.append(f"{text!r}: the search and the one-query search differ")
         if not found:
             failures.append(f"{text!r} finds nothing")
         elif found[0].pk != rows[0][0]:
@@ -168,12 +196,13 @@ def main():
             failures.append(f"{text!r}: the best result has no highlighted word")
     search(viewer, SEARCHES[0], headlines=False)
 
-    times = {"search": {}, "ranks only": {}, "floor": {}}
+    times = {"search": {}, "one query": {}, "ranks only": {}, "floor": {}}
     for round_number in range(args.rounds):
         for text in rotate(SEARCHES, round_number):
             for label, run in rotate(
                 [
                     ("search", lambda t=text: search(viewer, t)),
+                    ("one query", lambda t=text: one_query(viewer, t)),
                     ("ranks only", lambda t=text: search(viewer, t, headlines=False)),
                     ("floor", lambda t=text: floor(council, t)),
                 ],
@@ -182,27 +211,32 @@ def main():
                 times[label].setdefault(text, []).append(timed(run)[0])
 
     print(f"\nMedian of {args.rounds} rounds, first page of {PAGE} results:")
-    print(f"  {'search':<36}{'search':>12}{'ranks only':>12}{'floor':>12}{'ratio':>8}")
-    ratios, rank_ratios = [], []
+    print(
+        f"  {'search':<36}{'search':>12}{'one query':>12}{'ranks only':>12}{'floor':>12}"
+        f"{'ratio':>8}{'before':>8}"
+    )
+    ratios, before_ratios, rank_ratios = [], [], []
     for text in SEARCHES:
         full = median(times["search"][text])
+        before = median(times["one query"][text])
         ranks = median(times["ranks only"][text])
         bare = median(times["floor"][text])
         ratios.append(full / bare)
+        before_ratios.append(before / bare)
         rank_ratios.append(ranks / bare)
-        print(f"  {text:<36}{fmt(full)}{fmt(ranks)}{fmt(bare)}{full / bare:7.2f}x")
+        print(
+            f"  {text:<36}{fmt(full)}{fmt(before)}{fmt(ranks)}{fmt(bare)}"
+            f"{full / bare:7.2f}x{before / bare:7.2f}x"
+        )
     overall, ranked = median(ratios), median(rank_ratios)
     print(f"\nsearch / floor (median over the searches): {overall:.2f}x")
+    print(f"one query (before) / floor: {median(before_ratios):.2f}x")
     print(f"ranks only / floor: {ranked:.2f}x (aim: {AIM:.1f}x)")
     if ranked > AIM:
         print("MISSED AIM: the ranked query costs more than the aim over the floor")
 
     if args.explain:
-        sql, params = (
-            selectors.search_clauses(viewer, SEARCHES[0])
-            .defer("search_vector")[:PAGE]
-            .query.sql_with_params()
-        )
+        sql, params = selectors.search_clauses(viewer, SEARCHES[0])[:PAGE].query.sql_with_params()
         print("\nEXPLAIN search:\n" + explain(sql, params))
         print(
             "\nEXPLAIN floor:\n"

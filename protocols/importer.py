@@ -15,10 +15,16 @@ continuity is checked and anomalies reported, and extraction glitches ... are ha
   are never clauses;
 - a clause number is taken from the start of a line in any of the seeds' forms (``- 1.1.``,
   ``1.1``, ``- 5.1.1``, ``## 5.``, ``### **10.1 Heading**``, ``3 HEADING``), lettered and
-  roman items ``(a)``, ``(ii)`` hang under the clause above them. A number in prose (a date
-  "1.1.2020", money "£1.50", a time "10.30 am", "2.5 per cent") is not a clause: numbers
-  followed by a digit, a unit or a month are refused, and a number followed by a lower-case
-  word, or in the middle of a paragraph, is only taken when it is the next number expected;
+  roman items ``(a)``, ``(ii)`` hang under the clause above them. A part of a number may
+  carry a capital letter (``10.4A``, ``3A``, ``12.1A.2``): councils amending a protocol insert
+  clauses between existing ones that way, so ``10.4A`` follows ``10.4`` (and its children)
+  and comes before ``10.5``, and ``10.4B`` follows ``10.4A``. "10.4A member ..." may also be
+  clause 10.4 run into the sentence "A member ..."; it is read as 10.4A when 10.4 has
+  already been read, as 10.4 run into its text otherwise (and reported, ``glitch``). A
+  number in prose (a date "1.1.2020", money "£1.50", a time "10.30 am", "2.5 per cent") is
+  not a clause: numbers followed by a digit, a unit or a month are refused, and a number
+  followed by a lower-case word, or in the middle of a paragraph, is only taken when it is
+  the next number expected;
 - a number run into its text (``10.13If``) is split and reported (``glitch``); Word's tracked
   change notes (``Deleted: ...``, ``Formatted: ...``) and page furniture ("Page 3 of 12",
   lone page numbers, form feeds, rules, running headers repeated on every page) are dropped,
@@ -55,12 +61,18 @@ class ImportRefused(ValueError):
     it (e.g. "The document has no numbered clauses", "The file is not text or .docx")."""
 
 
+# A clause number as the importer writes it (``ParsedClause.number``): "10", "10.3.1",
+# "10.4A", "12.1A.2", "10.3(a)", "10.3(a)(ii)".
+CLAUSE_NUMBER = re.compile(r"\d{1,3}[A-Z]?(?:\.\d{1,3}[A-Z]?){0,5}(?:\((?:[a-z]|[ivx]{2,5})\))*")
+
+
 @dataclass(frozen=True)
 class ParsedClause:
-    """One numbered clause. ``number`` is normalised: ``"10"``, ``"10.3"``, ``"10.3.1"``, and a
-    lettered item under a clause as ``"10.3(a)"``. ``parent`` is the number of the enclosing
-    clause, or None for a top-level section. ``line`` is the 1-based line of the source (in the
-    whole text, before any start marker is applied) where the clause starts."""
+    """One numbered clause. ``number`` is normalised: ``"10"``, ``"10.3"``, ``"10.3.1"``, an
+    inserted clause ``"10.3A"``, and a lettered item under a clause as ``"10.3(a)"``.
+    ``parent`` is the number of the enclosing clause, or None for a top-level section.
+    ``line`` is the 1-based line of the source (in the whole text, before any start marker
+    is applied) where the clause starts."""
 
     number: str
     heading: str
@@ -182,7 +194,10 @@ _BULLET = re.compile(
     r"(?:[-*\u2022\u00b7\u2013\u2014\u25aa\u25a0\u25e6\u2023\u27a2\u25ba"
     r"\uf0b7\uf0a7\uf0d8\uf076]|o(?=\s))\s+"
 )
-_NUMBER = re.compile(r"(\d{1,3}(?:\.\d{1,3}){0,5})(\.?)")
+# A part of a clause number: digits, and perhaps a capital letter of an inserted clause
+# ("10.4A"); not a letter that begins a word run into the number ("10.13If").
+_PART = r"\d{1,3}(?:[A-Z](?![A-Za-z]))?"
+_NUMBER = re.compile(rf"({_PART}(?:\.{_PART}){{0,5}})(\.?)")
 _ITEM = re.compile(r"(?:\(([a-z]|[ivx]{2,5})\)|([a-z]|[ivx]{2,5})\))(?=\s|$)")
 _ROMAN = re.compile(r"(x{0,3})(ix|iv|v?i{0,3})")
 _TRACKED = re.compile(
@@ -202,7 +217,7 @@ _CONTENTS_HEADING = re.compile(r"(?:table\s+of\s+)?contents|index", re.IGNORECAS
 _LEADER_PAGE = re.compile(r"(.*?[^\s.])\s*(?:(?:\.\s*){2,}|…+\s*)(\d{1,3})")
 _SPACED_PAGE = re.compile(r"(.*?[^\s.;,:])(?:\t+|\s+)(\d{1,3})")
 _CONTENTS_TITLE = re.compile(
-    r"(?:\d{1,3}(?:\.\d{1,3})*\.?|appendix|annex|schedule|part|section)(?:\s|$)", re.IGNORECASE
+    rf"(?:{_PART}(?:\.{_PART})*\.?|appendix|annex|schedule|part|section)(?:\s|$)", re.IGNORECASE
 )
 _TIME_OR_PERCENT = re.compile(r"(?:[ap]\.?m\b\.?|%|per\s*cent\b|percent\b)", re.IGNORECASE)
 _UNIT = re.compile(
@@ -317,6 +332,7 @@ class _Token:
     (a paragraph break: blank lines, page furniture, tracked-change notes)."""
 
     __slots__ = (
+        "alternative",
         "bare",
         "bold",
         "guessed",
@@ -346,6 +362,8 @@ class _Token:
         self.run_in = fields.get("run_in", False)
         self.raw = fields.get("raw", "")
         self.guessed = fields.get("guessed", False)
+        # Another reading of a "num" line ("10.4A member ..." as 10.4 run into its text).
+        self.alternative: _Token | None = None
 
     def as_text(self) -> _Token:
         return _Token("text", self.line, _clean(self.raw))
@@ -537,12 +555,28 @@ class _Reader:
         parts = digits.split(".")
         if after[:1].isdigit() or any(len(p) > 1 and p[0] == "0" for p in parts):
             return None  # a date (1.1.2020), a time (10.05) or a decimal
-        path = tuple(int(p) for p in parts)
-        if len(path) == 2 and path[1] == 0:
+        path = tuple(_part(p) for p in parts)
+        if len(path) == 2 and path[1] == (0, 0):
             path = path[:1]  # "1.0 Introduction" is section 1
-        elif 0 in path:
+        elif any(n == 0 for n, _ in path):
             return None
         dotted = len(parts) > 1 or dot == "."
+        fields = {"line": line, "raw": raw, "markdown": markdown, "bold": bold, "strong": strong}
+        token = self._number_token(path, after, dotted=dotted, **fields)
+        suffix = path[-1][1]
+        if len(path) > 1 and not dot and after[:1].isspace() and suffix in _WORD_LETTERS:
+            # "10.4A member ...": clause 10.4A, or 10.4 run into "A member ..." (the builder
+            # decides, by whether 10.4 has been read).
+            base = (*path[:-1], (path[-1][0], 0))
+            alternative = self._number_token(base, body[match.end() - 1 :], dotted=True, **fields)
+            if token is None:
+                return alternative
+            token.alternative = alternative
+        return token
+
+    def _number_token(self, path, after, *, dotted, line, raw, markdown, bold, strong):
+        """The "num" token of a line whose number reads as ``path`` with ``after`` following
+        it, or None when the line is not a clause after all."""
         run_in = False
         if not after:
             rest = ""
@@ -582,8 +616,55 @@ class _Reader:
 # --- Clauses -----------------------------------------------------------------------------------
 
 
-def _number(path: tuple[int, ...]) -> str:
-    return ".".join(map(str, path))
+# A clause's path is one part per level, each part (number, suffix): 10.4A.2 is
+# ((10, 0), (4, 1), (2, 0)), the suffix counting A as 1. Parts compare in document order:
+# 10.4 < 10.4A < 10.4B < 10.5.
+_Part = tuple[int, int]
+# The suffixes that are also one-letter words ("A member", "I am"), see _Reader._number.
+_WORD_LETTERS = (1, 9)
+
+
+def _part(text: str) -> _Part:
+    """``"4"`` as (4, 0), ``"4A"`` as (4, 1)."""
+    if text[-1].isalpha():
+        return int(text[:-1]), ord(text[-1]) - ord("A") + 1
+    return int(text), 0
+
+
+def _label(part: _Part) -> str:
+    number, suffix = part
+    return f"{number}{chr(ord('A') + suffix - 1)}" if suffix else str(number)
+
+
+def _number(path: tuple[_Part, ...]) -> str:
+    return ".".join(map(_label, path))
+
+
+def _next_parts(part: _Part) -> tuple[_Part, _Part]:
+    """The parts that may follow ``part`` among its siblings: the next number, or a clause
+    inserted after it (10.4 → 10.5 or 10.4A; 10.4A → 10.5 or 10.4B)."""
+    number, suffix = part
+    return (number + 1, 0), (number, suffix + 1)
+
+
+def _missing(parent: tuple[_Part, ...], previous: _Part, part: _Part) -> str:
+    """The numbers between ``previous`` and a later sibling ``part`` that is not next to it,
+    in words: "10.5 to 10.7", "10.4A", "10.5 and 10.6A to 10.6B"."""
+    (before, before_suffix), (number, suffix) = previous, part
+    pieces = []
+    if number > before:
+        if number > before + 1:
+            pieces.append(((*parent, (before + 1, 0)), (*parent, (number - 1, 0))))
+        letters = range(0, suffix)  # the clause itself, then those inserted after it
+    else:
+        letters = range(before_suffix + 1, suffix)
+    if letters:
+        pieces.append(((*parent, (number, letters[0])), (*parent, (number, letters[-1]))))
+    words = [
+        _number(first) if first == last else f"{_number(first)} to {_number(last)}"
+        for first, last in pieces
+    ]
+    return " and ".join(words)
 
 
 class _Clause:
@@ -634,8 +715,8 @@ class _Builder:
     def __init__(self):
         self.clauses: list[_Clause] = []
         self.numbers: set[str] = set()
-        self.last_child: dict[tuple[int, ...], int] = {}
-        self.last_path: tuple[int, ...] | None = None
+        self.last_child: dict[tuple[_Part, ...], _Part] = {}
+        self.last_path: tuple[_Part, ...] | None = None
         self.top = 0
         self.anchor: _Clause | None = None
         self.region: list[_Token] = []
@@ -648,6 +729,7 @@ class _Builder:
     def build(self, tokens: list[_Token]) -> None:
         for token in tokens:
             if token.kind == "num":
+                token = self._reading(token)
                 if self._accepts(token):
                     if self._numbered(token) is _STOP:
                         return
@@ -656,13 +738,25 @@ class _Builder:
             self.region.append(token)
         self._flush()
 
-    def _expected(self, path: tuple[int, ...]) -> bool:
+    def _reading(self, token: _Token) -> _Token:
+        """ "10.4A member ..." is clause 10.4A once 10.4 has been read; before that, clause
+        10.4 with its number run into "A member ..."."""
+        alternative = token.alternative
+        if alternative is not None and _number(alternative.path) not in self.numbers:
+            return alternative
+        return token
+
+    def _expected(self, path: tuple[_Part, ...]) -> bool:
         last = self.last_path
+        first = (1, 0)
         if last is None:
-            return path in ((1,), (1, 1))
-        if path == (*last, 1):
+            return path in ((first,), (first, first))
+        if path == (*last, first):
             return True
-        return any(path == (*last[:k], last[k] + 1) for k in range(len(last)))
+        return any(
+            len(path) == k + 1 and path[:k] == last[:k] and path[k] in _next_parts(last[k])
+            for k in range(len(last))
+        )
 
     def _accepts(self, token: _Token) -> bool:
         expected = self._expected(token.path)
@@ -676,7 +770,7 @@ class _Builder:
         path, line = token.path, token.line
         number = _number(path)
         if number in self.numbers:
-            if self.top > 1 and path[0] == 1 and all(part == 1 for part in path):
+            if self.top > 1 and all(part == (1, 0) for part in path):
                 while self.region and self.region[-1].kind in ("blank", "heading"):
                     self.region.pop()
                 self._flush()
@@ -735,22 +829,21 @@ class _Builder:
         self.clauses.append(clause)
         self.numbers.add(number)
         self.last_path = path
-        self.top = max(self.top, path[0])
+        self.top = max(self.top, path[0][0])
         return clause
 
     def _check_continuity(self, path, line) -> None:
-        parent, n = path[:-1], path[-1]
-        previous = self.last_child.get(parent, 0)
-        self.last_child[parent] = n
+        parent, part = path[:-1], path[-1]
+        previous = self.last_child.get(parent, (0, 0))
+        self.last_child[parent] = part
         number = _number(path)
-        if n == previous + 1:
+        if part in _next_parts(previous):
             return
-        if n > previous + 1:
-            first, last = _number((*parent, previous + 1)), _number((*parent, n - 1))
-            missing = first if first == last else f"{first} to {last}"
+        if part > previous:
+            missing = _missing(parent, previous, part)
             after = (
                 f"follows {_number((*parent, previous))}"
-                if previous
+                if previous[0]
                 else (f"is the first clause under {_number(parent)}" if parent else "comes first")
             )
             self.note(line, "gap", f"Clause {number} {after}: {missing} is missing.")
@@ -790,7 +883,7 @@ class _Builder:
                 after_break = True
                 continue
             if kind == "heading" and subsections:
-                path = (*anchor.path, self.last_child.get(anchor.path, 0) + 1)
+                path = (*anchor.path, (self.last_child.get(anchor.path, (0, 0))[0] + 1, 0))
                 clause = self._add_clause(path, token.text, token.line)
                 self.note(
                     token.line,

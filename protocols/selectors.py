@@ -10,16 +10,21 @@ the comparison of two versions and clause search.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Upper
+from django.db.models.lookups import In
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core.scoping import scope_to_viewer
 
 from .choices import SETTLED_STATUSES, VersionStatus
+from .importer import CLAUSE_NUMBER
 from .models import SEARCH_CONFIG, Clause, Protocol, ProtocolVersion
 from .permissions import may_change_protocols, may_read_protocols
 
@@ -206,6 +211,35 @@ def search_query(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
+# A clause number as someone types it: "10.4a" for 10.4A.
+_CLAUSE_NUMBER_TYPED = re.compile(CLAUSE_NUMBER.pattern, re.IGNORECASE)
+
+
+def clause_numbers_in(text: str) -> list[str]:
+    """The words of a search that are clause numbers ("10.4A", "10.3(a)"), upper-cased.
+
+    PostgreSQL's parser reads "10.4A" as the number 10.4 and the word "a" (a stop word), so
+    text search alone cannot tell clause 10.4A from 10.4: ``search_clauses`` puts the clause
+    of the very number typed first."""
+    words = (word.strip("\"'\u201c\u201d\u2018\u2019,;:") for word in text.split())
+    return sorted({word.upper() for word in words if _CLAUSE_NUMBER_TYPED.fullmatch(word)})
+
+
+# What a search result shows: the clause, its version and the version's protocol.
+SEARCH_RESULT_FIELDS = (
+    "number",
+    "heading",
+    "text",
+    "line",
+    "parent_id",
+    "version",
+    "version__label",
+    "version__status",
+    "version__protocol_id",
+    "version__protocol__title",
+)
+
+
 def search_clauses(
     viewer,
     text: str,
@@ -218,10 +252,11 @@ def search_clauses(
     first: a match in the number or heading outranks one in the text. Narrowed to one
     ``version``, one ``protocol``, or the versions in force on ``in_force_on``.
 
-    Each clause carries ``rank`` and ``heading_headline`` / ``text_headline`` (the heading
-    whole and a fragment of the text, matched words between ``MARK_START`` and
-    ``MARK_STOP``; see ``highlight``). PostgreSQL computes the headlines only for the rows a
-    page returns, after sorting and limiting.
+    A clause numbered as a word of ``text`` ("10.4A") comes first, whatever its rank (see
+    ``clause_numbers_in``). Each clause carries ``rank``; ``with_headlines`` highlights the
+    matched words of the page a caller shows. Only the fields a result shows are read
+    (``SEARCH_RESULT_FIELDS``): the API's and the search page's query counts are pinned, so
+    a field shown without being listed there is caught by their tests.
     """
     query = search_query(text)
     clauses = clauses_for(viewer).filter(search_vector=query)
@@ -231,17 +266,65 @@ def search_clauses(
         clauses = clauses.filter(version__protocol_id=protocol.pk)
     if in_force_on is not None:
         clauses = clauses.filter(_in_force_on(in_force_on, "version__"))
-    marks = {"start_sel": MARK_START, "stop_sel": MARK_STOP, "config": SEARCH_CONFIG}
-    return clauses.annotate(
-        rank=SearchRank(F("search_vector"), query),
-        heading_headline=SearchHeadline("heading", query, highlight_all=True, **marks),
-        text_headline=SearchHeadline(
-            "text", query, max_words=35, min_words=15, max_fragments=2, **marks
-        ),
-    ).order_by("-rank", "id")
+    found = clauses.annotate(rank=SearchRank(F("search_vector"), query)).only(*SEARCH_RESULT_FIELDS)
+    numbers = clause_numbers_in(text)
+    if not numbers:
+        return found.order_by("-rank", "id")
+    typed = Case(When(In(Upper("number"), numbers), then=Value(1)), default=Value(0))
+    return found.annotate(number_typed=typed).order_by("-number_typed", "-rank", "id")
+
+
+# ts_headline's options: the heading whole with every match marked; up to two fragments of
+# 15 to 35 words of the text.
+_HEADING_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_STOP}, HighlightAll=true"
+_TEXT_OPTIONS = (
+    f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords=35, MinWords=15, MaxFragments=2"
+)
+_HEADLINES = """
+SELECT clause.id,
+       ts_headline(%(config)s::regconfig, clause.heading, query, %(heading_options)s),
+       ts_headline(%(config)s::regconfig, clause.text, query, %(text_options)s)
+FROM protocols_clause AS clause,
+     websearch_to_tsquery(%(config)s::regconfig, %(text)s) AS query
+WHERE clause.id = ANY(%(ids)s)
+"""
+
+
+def with_headlines(clauses: list[Clause], text: str) -> list[Clause]:
+    """``clauses`` (a page of ``search_clauses(..., text)``), each given ``heading_headline``
+    and ``text_headline``: the heading whole and a fragment of the text, the words matching
+    ``text`` between ``MARK_START`` and ``MARK_STOP`` (see ``highlight``). One query.
+
+    PostgreSQL's ts_headline re-reads the whole text and is most of a search's cost, so it
+    runs apart from the ranking: for the rows shown only, and once for a heading and text
+    that several results share (a clause unchanged across a protocol's versions, which a
+    search of every version finds in each): a headline depends only on them and the query.
+    SQL rather than the ORM, whose compiling would cost as much as the query itself.
+    """
+    if not clauses:
+        return clauses
+    first_of: dict[tuple[str, str], int] = {}
+    for clause in clauses:
+        first_of.setdefault((clause.heading, clause.text), clause.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _HEADLINES,
+            {
+                "config": SEARCH_CONFIG,
+                "text": text,
+                "heading_options": _HEADING_OPTIONS,
+                "text_options": _TEXT_OPTIONS,
+                "ids": list(first_of.values()),
+            },
+        )
+        headlines = {pk: (heading, body) for pk, heading, body in cursor.fetchall()}
+    for clause in clauses:
+        pk = first_of[clause.heading, clause.text]
+        clause.heading_headline, clause.text_headline = headlines[pk]
+    return clauses
 
 
 def highlight(headline: str | None) -> SafeString:
-    """A headline from ``search_clauses`` as safe HTML, matched words in ``<mark>``."""
+    """A headline from ``with_headlines`` as safe HTML, matched words in ``<mark>``."""
     escaped = escape(headline or "")
     return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))  # noqa: S308 - escaped above

@@ -315,7 +315,7 @@ def search(request):
                 "heading": selectors.highlight(clause.heading_headline),
                 "text": selectors.highlight(clause.text_headline),
             }
-            for clause in found.defer("search_vector")[:SEARCH_RESULTS]
+            for clause in selectors.with_headlines(list(found[:SEARCH_RESULTS]), query)
         ]
     return render(
         request,

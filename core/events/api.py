@@ -78,7 +78,7 @@ def may_read_feed(user) -> bool:
 def tables_for(viewer) -> list[str]:
     """The audited tables whose events ``viewer`` sees (see ``core.events``)."""
     if is_token_principal(viewer):
-        return [r.table for r in feed_resources() if viewer.has_scope(r.resource, write=False)]
+        return [r.table for r in feed_resources() if viewer.has_scope(r.scope, write=False)]
     if sees_all_councils(viewer):
         return [r.table for r in feed_resources()]
     return [r.table for r in feed_resources() if r.to_people]

@@ -2,7 +2,10 @@
 
 Every ``CouncilScopedReadOnlyViewSet`` routed under the URLconf declares its ``model`` and its
 token scope ``scope_resource``; that scope names the resource in the feed and decides which
-tokens see its events. Tables that are no API resource (accounts, tokens, timelines, a
+tokens see its events. A viewset whose resource is read under another resource's scope names
+itself with ``feed_resource`` (protocol versions and clauses are read with ``protocols:read``
+but are ``protocol-versions`` and ``clauses`` in the API, and an event's ``id`` is an id of
+that resource). Tables that are no API resource (accounts, tokens, timelines, a
 committee's seats) are not in the feed: their changes show as updates of the records they
 belong to where the services bump those (a closure day → its council, seats → the committee).
 Confidential resources (conduct complaints, declarations) set ``in_change_feed = False``: even
@@ -19,7 +22,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 @dataclass(frozen=True)
 class FeedResource:
-    resource: str  # the API's name and token scope, e.g. "enquiries"
+    resource: str  # the API's name, e.g. "enquiries", "protocol-versions"
+    scope: str  # the token scope that reads it, e.g. "enquiries", "protocols"
     table: str  # e.g. "complaints_enquiry"
     to_people: bool  # shown to signed-in feed readers too, not only to tokens
 
@@ -51,7 +55,8 @@ def feed_resources() -> tuple[FeedResource, ...]:
         found.setdefault(
             table,
             FeedResource(
-                resource=resource,
+                resource=getattr(view, "feed_resource", None) or resource,
+                scope=resource,
                 table=table,
                 to_people=bool(getattr(view, "feed_to_people", False)),
             ),

@@ -126,6 +126,10 @@ class VersionViewSet(mixins.UpdateModelMixin, CouncilScopedReadOnlyViewSet):
 
     model = ProtocolVersion
     scope_resource = permissions.SCOPE
+    # In the change feed (core.events) as protocol-versions, read with protocols:read:
+    # created on import, status_changed when consulted on, adopted or superseded. To tokens
+    # only: drafts are not for every person of the council.
+    feed_resource = "protocol-versions"
     selector = versions_with_clauses
     serializer_class = VersionSerializer
     cursor_ordering = ("id",)
@@ -271,6 +275,7 @@ class ClauseViewSet(CouncilScopedReadOnlyViewSet):
 
     model = Clause
     scope_resource = permissions.SCOPE
+    feed_resource = "clauses"
     serializer_class = ClauseSerializer
     cursor_ordering = ("id",)
     http_method_names = ["get", "head", "options"]
@@ -341,7 +346,7 @@ class ClauseViewSet(CouncilScopedReadOnlyViewSet):
             clauses = clauses.filter(version_id=narrowing["version"])
         if "protocol" in narrowing:
             clauses = clauses.filter(version__protocol_id=narrowing["protocol"])
-        rows = list(clauses.defer("search_vector")[offset : offset + size + 1])
+        rows = list(clauses[offset : offset + size + 1])
         url = request.build_absolute_uri()
         next_url = replace_query_param(url, "offset", offset + size) if len(rows) > size else None
         previous_url = None
@@ -356,6 +361,8 @@ class ClauseViewSet(CouncilScopedReadOnlyViewSet):
             {
                 "next": next_url,
                 "previous": previous_url,
-                "results": self.get_serializer(rows[:size], many=True).data,
+                "results": self.get_serializer(
+                    selectors.with_headlines(rows[:size], text), many=True
+                ).data,
             }
         )

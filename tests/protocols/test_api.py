@@ -99,8 +99,9 @@ def test_version_list_query_count_is_constant(
 ):
     for _ in range(versions):
         import_clauses(protocol)
-    # session, user, officer record, member record, the versions, their clauses
-    with django_assert_num_queries(6):
+    # the audit actor, session, user (with their officer and member records), the versions,
+    # their clauses
+    with django_assert_num_queries(5):
         response = monitoring_officer.get(url("protocol-version-list"))
     assert len(response.json()["results"]) == versions
 
@@ -112,8 +113,9 @@ def test_protocol_list_query_count_is_constant(
     for number in range(protocols):
         created = services.create_protocol(council=council, by=BY, title=f"Protocol {number}")
         import_clauses(created)
-    # session, user, officer record, member record, the protocols, their versions
-    with django_assert_num_queries(6):
+    # the audit actor, session, user (with their officer and member records), the protocols,
+    # their versions
+    with django_assert_num_queries(5):
         response = monitoring_officer.get(url("protocol-list"))
     assert len(response.json()["results"]) == protocols
 
@@ -355,8 +357,7 @@ def test_search_query_count_is_constant(client_as, protocol, versions, django_as
         version = import_clauses(protocol)
         services.consult_on_version(version=version, by=BY)
     client = client_as("member")
-    # session, user, officer record, the ranked page (the member record is cached from the
-    # officer look-up's join)
+    # session, user (with their officer and member records), the ranked page, its headlines
     with django_assert_num_queries(4):
         response = client.get(url("clause-list"), {"search": "days"})
     assert len(response.json()["results"]) == 2 * versions
@@ -366,6 +367,38 @@ def test_clause_list_without_search_is_every_visible_clause(client_as, adopted):
     results = client_as("member").get(url("clause-list"), {"version": adopted.pk}).json()["results"]
     assert [r["number"] for r in results] == [row[0] for row in BASE_CLAUSES]
     assert results[-1]["parent"] == "2.2"
+
+
+# Clauses inserted by an amendment (letter suffixes) ---------------------------------------
+
+AMENDED_DOCUMENT = SMALL_DOCUMENT.replace(
+    "2.2 Where",
+    "2.1A Officers acknowledge an enquiry by e-mail on the day it arrives.\n\n2.2 Where",
+)
+
+
+def test_an_inserted_clause_goes_through_import_tree_search_and_diff(
+    monitoring_officer, protocol, adopted
+):
+    response = monitoring_officer.post(
+        url("protocol-import", pk=protocol.pk),
+        {"text": AMENDED_DOCUMENT, "start_marker": START_MARKER},
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["anomalies"] == []
+    section = body["clauses"][1]
+    assert [c["number"] for c in section["children"]] == ["2.1", "2.1A", "2.2"]
+    amended = body["id"]
+    found = monitoring_officer.get(url("clause-list"), {"search": "2.1a", "version": amended})
+    results = found.json()["results"]
+    assert results[0]["number"] == "2.1A" and results[0]["parent"] == "2"
+    detail = monitoring_officer.get(url("clause-detail", pk=results[0]["id"])).json()
+    assert detail["number"] == "2.1A"
+    diff = monitoring_officer.get(
+        url("protocol-version-diff", pk=amended), {"against": adopted.pk}
+    ).json()
+    assert [c["number"] for c in diff["added"]] == ["2.1A"]
 
 
 # Import ------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 1. Documents generated as random trees of sections, clauses, sub-clauses and lettered items,
    rendered in the numbering styles of the seeds with extraction noise between and inside
-   clauses (page footers, form feeds, Deleted: lines, blank lines, bullets), import to exactly
+   clauses (page footers, form feeds, Deleted: lines, blank lines, bullets), and sometimes
+   with sections, clauses and sub-clauses inserted by an amendment (``2A``, ``10.4A``,
+   ``10.4B``, ``1.2.3A``) after the one they follow and its children, import to exactly
    the numbering they were built with, with no continuity anomalies; a clause cut by a page
    break keeps its whole sentence.
 2. Any bytes given to ``text_from_upload`` then ``parse_protocol`` give a result or
@@ -106,13 +108,28 @@ def sentence(draw):
     return (first[0].upper() + first[1:], " ".join(chosen[cut:]) + ".")
 
 
+# How many clauses an amendment inserted after a clause (10.4A, 10.4B): mostly none.
+inserted_count = st.sampled_from([0, 0, 0, 0, 1, 2])
+
+
 @st.composite
 def tree(draw):
     """[(heading, [children])]; a section's children are clauses or lettered items; a clause's
-    are sub-clauses or items. Leaves carry (sentence, bullets)."""
+    are sub-clauses or items. Leaves carry (sentence, bullets); sections, clauses and
+    sub-clauses carry ``inserted``, the leaves (or, for a section, headings) of the clauses
+    an amendment inserted after them (in about half the documents: the others were never
+    amended that way)."""
+    amended = draw(st.booleans())
 
     def leaf():
-        return {"text": draw(sentence()), "bullets": draw(st.lists(words, max_size=2))}
+        return {
+            "text": draw(sentence()),
+            "bullets": draw(st.lists(words, max_size=2)),
+            "inserted": [],
+        }
+
+    def inserted():
+        return [leaf() for _ in range(draw(inserted_count))] if amended else []
 
     sections = []
     for _ in range(draw(st.integers(1, 6))):
@@ -125,10 +142,19 @@ def tree(draw):
                 sub_kind = draw(st.sampled_from(["subclauses", "items", "none", "none"]))
                 count = draw(st.integers(1, 4)) if sub_kind != "none" else 0
                 clause[sub_kind] = [leaf() for _ in range(count)]
+                for sub in clause.get("subclauses", []):
+                    sub["inserted"] = inserted()
+                clause["inserted"] = inserted()
                 children.append(clause)
         elif kind == "items":
             children = [leaf() for _ in range(draw(st.integers(1, 6)))]
-        sections.append({"heading": draw(heading), kind: children})
+        sections.append(
+            {
+                "heading": draw(heading),
+                kind: children,
+                "inserted": [draw(heading) for _ in range(draw(inserted_count) if amended else 0)],
+            }
+        )
     return sections
 
 
@@ -195,33 +221,47 @@ class Renderer:
             return f"- {number} "
         return f"{number} "
 
+    def inserted(self, number, leaves):
+        """The clauses an amendment inserted after clause ``number``: 10.4A, 10.4B."""
+        for letter, leaf in zip("ABC", leaves, strict=False):
+            self.numbered(f"{number}{letter}", self.clause_prefix(f"{number}{letter}"), leaf)
+
     def render(self, sections):
         self.lines.extend(["Title Of The Protocol", ""])
         for n, section in enumerate(sections, start=1):
-            self.numbers.append(str(n))
-            self.lines.append(self.section_line(n, section["heading"]))
-            self.blank()
-            for i, leaf in enumerate(section.get("items", [])):
-                self.item(str(n), i, leaf)
-            for m, clause in enumerate(section.get("clauses", []), start=1):
-                number = f"{n}.{m}"
-                if clause["heading"] and self.style == "city":
-                    self.numbers.append(number)
-                    self.lines.append(f"### **{number} {clause['heading']}**")
-                    self.blank()
-                    self.numbers.append(f"{number}.1")
-                    self.numbered_without_record(f"{number}.1", clause)
-                    offset = 1
-                else:
-                    self.numbered(number, self.clause_prefix(number), clause)
-                    offset = 0
-                for k, sub in enumerate(clause.get("subclauses", []), start=1 + offset):
-                    sub_number = f"{number}.{k}"
-                    self.numbered(sub_number, self.clause_prefix(sub_number), sub)
-                for i, leaf in enumerate(clause.get("items", [])):
-                    parent = f"{number}.1" if offset else number
-                    self.item(parent, i, leaf)
+            self.render_section(n, section)
+            for letter, title in zip("ABC", section["inserted"], strict=False):
+                self.numbers.append(f"{n}{letter}")
+                self.lines.append(self.section_line(f"{n}{letter}", title))
+                self.blank()
         return "\n".join(self.lines) + "\n"
+
+    def render_section(self, n, section):
+        self.numbers.append(str(n))
+        self.lines.append(self.section_line(n, section["heading"]))
+        self.blank()
+        for i, leaf in enumerate(section.get("items", [])):
+            self.item(str(n), i, leaf)
+        for m, clause in enumerate(section.get("clauses", []), start=1):
+            number = f"{n}.{m}"
+            if clause["heading"] and self.style == "city":
+                self.numbers.append(number)
+                self.lines.append(f"### **{number} {clause['heading']}**")
+                self.blank()
+                self.numbers.append(f"{number}.1")
+                self.numbered_without_record(f"{number}.1", clause)
+                offset = 1
+            else:
+                self.numbered(number, self.clause_prefix(number), clause)
+                offset = 0
+            for k, sub in enumerate(clause.get("subclauses", []), start=1 + offset):
+                sub_number = f"{number}.{k}"
+                self.numbered(sub_number, self.clause_prefix(sub_number), sub)
+                self.inserted(sub_number, sub["inserted"])
+            for i, leaf in enumerate(clause.get("items", [])):
+                parent = f"{number}.1" if offset else number
+                self.item(parent, i, leaf)
+            self.inserted(number, clause["inserted"])
 
     def numbered_without_record(self, number, leaf):
         self.numbered(number, self.clause_prefix(number), leaf)
@@ -289,6 +329,11 @@ FRAGMENTS = [
     "## 5.",
     "### **10.1 Heading**",
     "10.13If a member asks.",
+    "10.4A Inserted.",
+    "1.1A member asks.",
+    "## 2A. Inserted",
+    "12.1A.2 Text.",
+    "1.1B",
     "(a) Item.",
     "- (i) item",
     "(ii)",

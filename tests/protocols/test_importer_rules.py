@@ -262,6 +262,137 @@ def test_numbering_starting_again_at_one_ends_the_import():
     assert result.clauses[-1].text == ""  # the title of the second document is not kept
 
 
+# --- Inserted clauses: letter suffixes --------------------------------------------------------
+
+AMENDED = (
+    "10. Communications\n\n10.1 Letters are answered.\n\n10.2 Calls are logged.\n\n"
+    "10.2A E-mails are answered as letters.\n\n10.2B Texts are not answered.\n\n"
+    "10.3 Visits are booked.\n"
+)
+
+
+def test_clauses_inserted_with_a_letter_are_read_in_document_order():
+    result = parse_protocol(AMENDED)
+    assert [c.number for c in result.clauses] == ["10", "10.1", "10.2", "10.2A", "10.2B", "10.3"]
+    assert clause(AMENDED, "10.2A").text == "E-mails are answered as letters."
+    assert clause(AMENDED, "10.2B").parent == "10"
+
+
+def test_an_inserted_clause_is_neither_a_gap_nor_out_of_order():
+    assert anomaly_kinds(AMENDED.replace("10. Comm", "1. Intro\n\n10. Comm")) == [(3, "gap")]
+    assert parse_protocol("1. A\n\n1.1 One.\n\n1.1A Inserted.\n\n1.2 Two.\n").anomalies == []
+
+
+def test_an_inserted_clause_repeated_is_a_repeat_kept_as_text():
+    text = "1. A\n\n1.1 One.\n\n1.1A Inserted.\n\n1.1A Again.\n\n1.2 Two.\n"
+    assert numbers(text) == ["1", "1.1", "1.1A", "1.2"]
+    assert clause(text, "1.1A").text == "Inserted.\n1.1A Again."
+    assert anomaly_kinds(text) == [(7, "repeat")]
+
+
+def test_a_skipped_inserted_letter_is_a_gap():
+    result = parse_protocol("1. A\n\n1.1 One.\n\n1.1B Inserted.\n\n1.2 Two.\n")
+    assert [(a.line, a.kind) for a in result.anomalies] == [(5, "gap")]
+    assert "1.1A is missing" in result.anomalies[0].message
+
+
+def test_an_inserted_clause_without_the_clause_it_follows_is_a_gap():
+    result = parse_protocol("1. A\n\n1.1 One.\n\n1.2B Inserted.\n\n1.3 Two.\n")
+    assert [(a.line, a.kind) for a in result.anomalies] == [(5, "gap")]
+    assert "1.2 to 1.2A is missing" in result.anomalies[0].message
+
+
+def test_inserted_letters_in_the_wrong_order_are_out_of_order():
+    text = "1. A\n\n1.1 One.\n\n1.1A First.\n\n1.1C Third.\n\n1.1B Second.\n\n1.2 Two.\n"
+    assert anomaly_kinds(text) == [(7, "gap"), (9, "out_of_order")]
+
+
+def test_the_clause_a_letter_was_inserted_after_may_have_children_first():
+    text = (
+        "1. A\n\n1.1 One.\n\n1.1.1 Sub one.\n\n1.1.2 Sub two.\n\n"
+        "1.1A Inserted.\n\n1.1A.1 Its sub.\n\n1.2 Two.\n"
+    )
+    result = parse_protocol(text)
+    assert [c.number for c in result.clauses] == [
+        "1",
+        "1.1",
+        "1.1.1",
+        "1.1.2",
+        "1.1A",
+        "1.1A.1",
+        "1.2",
+    ]
+    assert [c.parent for c in result.clauses][-2:] == ["1.1A", "1"]
+    assert result.anomalies == []
+
+
+def test_a_letter_inside_a_number_and_an_inserted_section():
+    text = (
+        "1. Intro\n\n1.1 One.\n\n2. Roles\n\n2.1 One.\n\n2A. Inserted section\n\n"
+        "2A.1 Its clause.\n\n2A.1A Its inserted clause.\n\n3. End\n\n3.1 One.\n"
+    )
+    result = parse_protocol(text)
+    numbered = [c.number for c in result.clauses]
+    assert numbered == ["1", "1.1", "2", "2.1", "2A", "2A.1", "2A.1A", "3", "3.1"]
+    assert clause(text, "2A").heading == "Inserted section"
+    assert result.anomalies == []
+
+
+def test_a_number_with_letters_in_the_middle_of_three_levels():
+    text = "12. X\n\n12.1 One.\n\n12.1A Inserted.\n\n12.1A.1 A.\n\n12.1A.2 B.\n\n12.2 Two.\n"
+    assert numbers(text)[3:5] == ["12.1A.1", "12.1A.2"]
+    assert clause(text, "12.1A.2").parent == "12.1A"
+
+
+def test_items_hang_under_an_inserted_clause():
+    text = "1. A\n\n1.1 One.\n\n1.1A Inserted:\n\n(a) first;\n\n(b) second.\n\n1.2 Two.\n"
+    assert numbers(text) == ["1", "1.1", "1.1A", "1.1A(a)", "1.1A(b)", "1.2"]
+
+
+def test_markdown_and_bold_inserted_headings():
+    text = "## **10. COMMS**\n\n### **10.1 Letters**\n\n### **10.1A E-mails**\n\n- 10.1A.1 Text.\n"
+    assert clause(text, "10.1A").heading == "E-mails"
+    assert clause(text, "10.1A.1").parent == "10.1A"
+
+
+def test_a_capital_a_after_a_new_number_is_the_clause_run_into_its_text():
+    text = "1. A\n\n1.1 One.\n\n1.2A member may ask.\n\n1.3 Three.\n"
+    assert numbers(text) == ["1", "1.1", "1.2", "1.3"]
+    assert clause(text, "1.2").text == "A member may ask."
+    assert anomaly_kinds(text) == [(5, "glitch")]
+
+
+def test_a_capital_a_after_a_number_already_read_is_an_inserted_clause():
+    text = "1. A\n\n1.1 One.\n\n1.1A Member enquiries by e-mail.\n\n1.2 Two.\n"
+    assert numbers(text) == ["1", "1.1", "1.1A", "1.2"]
+
+
+def test_a_word_run_into_a_number_is_no_letter_suffix():
+    assert numbers("1. A\n\n1.1 One.\n\n1.2If asked, answer.\n")[-1] == "1.2"
+    assert numbers("1. A\n\n1.1 One.\n\n1.1a lower case is prose.\n") == ["1", "1.1"]
+
+
+def test_contents_lines_of_inserted_clauses_are_not_clauses():
+    text = (
+        "Contents\n\n10.4 Letters 3\n10.4A E-mails 4\n\n10. Communications\n\n"
+        "10.4 Letters are answered.\n\n10.4A E-mails are answered.\n"
+    )
+    assert [c.line for c in parse_protocol(text).clauses] == [6, 8, 10]
+
+
+def test_docx_with_a_typed_inserted_clause_between_automatic_numbers():
+    document = docx.Document()
+    add_multilevel_list(document)
+    add_numbered(document, "Communications", 0)
+    add_numbered(document, "Letters are answered.", 1)
+    document.add_paragraph("1.1A\tE-mails are answered as letters.")
+    add_numbered(document, "Calls are logged.", 1)
+    result = parse_protocol(text_from_upload(docx_bytes(document), "protocol.docx"))
+    assert [c.number for c in result.clauses] == ["1", "1.1", "1.1A", "1.2"]
+    assert result.clauses[2].text == "E-mails are answered as letters."
+    assert result.anomalies == []
+
+
 # --- Start marker, refusals, progress -------------------------------------------------------
 
 

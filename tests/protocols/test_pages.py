@@ -85,6 +85,20 @@ def test_clause_permalink_shows_the_clause_and_its_parent(reader, adopted):
     assert f'href="{clause_url(adopted, "2.2")}"' in page
 
 
+def test_an_inserted_clause_has_a_working_permalink(reader, protocol):
+    rows = [*BASE_CLAUSES[:5], ("2.1A", "", "Acknowledged by e-mail the same day.", "2")]
+    version = import_clauses(protocol, [*rows, *BASE_CLAUSES[5:]])
+    services.adopt_version(version=version, by=BY, adopted_on=ADOPTED_ON, approving_body="C")
+    permalink = clause_url(version, "2.1A")
+    assert permalink.endswith("/clauses/2.1A/")
+    assert f'href="{permalink}"' in content(reader.get(version_url(version)))
+    page = content(reader.get(permalink))
+    assert "Acknowledged by e-mail the same day." in page
+    assert f'href="{clause_url(version, "2")}"' in page
+    found = content(reader.get(url("protocol-search-page"), {"q": "2.1A"}))
+    assert found.index(f'href="{permalink}"') < found.index(f'href="{clause_url(version, "2.1")}"')
+
+
 def test_clause_of_a_superseded_version_points_to_the_version_in_force(reader, protocol, adopted):
     second = import_clauses(protocol)
     services.adopt_version(version=second, by=BY, adopted_on=ADOPTED_ON, approving_body="C")
@@ -118,9 +132,9 @@ def test_index_query_count_is_constant(reader, council, protocols, django_assert
         created = services.create_protocol(council=council, by=BY, title=f"Protocol {number}")
         version = import_clauses(created)
         services.adopt_version(version=version, by=BY, adopted_on=ADOPTED_ON, approving_body="C")
-    # the audit actor, session, user, officer record, protocols, their versions, member
-    # record, unread count
-    with django_assert_num_queries(8):
+    # the audit actor, session, user (with their officer and member records), protocols,
+    # their versions, unread count
+    with django_assert_num_queries(6):
         assert reader.get(url("protocols")).status_code == 200
 
 
@@ -129,16 +143,16 @@ def test_version_page_query_count_is_constant(reader, protocol, extra, django_as
     rows = BASE_CLAUSES + [(f"3.{n}", "", f"Clause {n}.", None) for n in range(1, extra + 1)]
     version = import_clauses(protocol, rows)
     services.adopt_version(version=version, by=BY, adopted_on=ADOPTED_ON, approving_body="C")
-    # the audit actor, session, user, officer record, the version, its clauses, member
-    # record, unread count
-    with django_assert_num_queries(8):
+    # the audit actor, session, user (with their officer and member records), the version,
+    # its clauses, unread count
+    with django_assert_num_queries(6):
         assert reader.get(version_url(version)).status_code == 200
 
 
 def test_clause_page_query_count_is_pinned(reader, adopted, django_assert_num_queries):
-    # the audit actor, session, user, officer record, the version, the clause and its
-    # parent, its children, member record, unread count
-    with django_assert_num_queries(9):
+    # the audit actor, session, user (with their officer and member records), the version,
+    # the clause and its parent, its children, unread count
+    with django_assert_num_queries(7):
         assert reader.get(clause_url(adopted, "2.2")).status_code == 200
 
 
@@ -147,9 +161,9 @@ def test_search_page_query_count_is_constant(reader, protocol, versions, django_
     for _ in range(versions):
         version = import_clauses(protocol)
         services.consult_on_version(version=version, by=BY)
-    # the audit actor, session, user, officer record, the results, member record, unread
-    # count
-    with django_assert_num_queries(7):
+    # the audit actor, session, user (with their officer and member records), the results,
+    # their headlines, unread count
+    with django_assert_num_queries(6):
         response = reader.get(url("protocol-search-page"), {"q": "days", "all_versions": "on"})
     assert content(response).count("<mark>days</mark>") == 2 * versions
 
@@ -158,9 +172,9 @@ def test_compare_page_query_count_is_pinned(reader, protocol, adopted, django_as
     second = import_clauses(protocol)
     services.consult_on_version(version=second, by=BY)
     params = {"version": second.pk, "against": adopted.pk}
-    # the audit actor, session, user, officer record, the protocol, its versions, the clauses
-    # of each version, member record, unread count
-    with django_assert_num_queries(10):
+    # the audit actor, session, user (with their officer and member records), the protocol,
+    # its versions, the clauses of each version, unread count
+    with django_assert_num_queries(8):
         assert reader.get(url("protocol-compare-page", protocol.pk), params).status_code == 200
 
 
