@@ -94,11 +94,13 @@ STATUS_TAG_CLASSES = {
 
 
 def _due(response_due: datetime.date, today: datetime.date) -> dict:
-    """The running clock's due date (None once answered), and whether it is overdue or due
-    today."""
+    """The running clock's due date (None once answered) as the pages write it ("9 Dec
+    2026"; Python's own formatting, a twentieth of the ``date`` filter's cost on a list), and
+    whether it is overdue or due today."""
     due = response_due if response_due != NO_RESPONSE_DUE else None
     return {
         "due": due,
+        "due_text": f"{due.day} {due:%b %Y}" if due is not None else "",
         "overdue": due is not None and due < today,
         "due_today": due == today,
     }
