@@ -1,0 +1,42 @@
+"""council.backends.PersonBackend: the signed-in account arrives with its officer, member and
+council records, so the role checks every page makes cost no query."""
+
+import pytest
+
+from council.backends import PersonBackend
+from council.roles import member_of, officer_of
+from tests import factories
+
+
+@pytest.mark.parametrize("role", ["casework", "member"])
+def test_the_account_is_loaded_with_its_records_in_one_query(db, django_assert_num_queries, role):
+    council = factories.CouncilFactory()
+    person = factories.person(role, council)
+    with django_assert_num_queries(1):
+        user = PersonBackend().get_user(person.pk)
+        officer, member = officer_of(user), member_of(user)
+        assert user.council.slug == council.slug
+    assert (officer is not None) == (role == "casework")
+    assert (member is not None) == (role == "member")
+
+
+def test_an_account_with_neither_record_is_neither_without_a_query(db, django_assert_num_queries):
+    user = factories.UserFactory(council=factories.CouncilFactory())
+    with django_assert_num_queries(1):
+        loaded = PersonBackend().get_user(user.pk)
+        assert officer_of(loaded) is None and member_of(loaded) is None
+
+
+def test_an_inactive_or_missing_account_is_not_loaded(db):
+    user = factories.UserFactory(council=factories.CouncilFactory(), is_active=False)
+    assert PersonBackend().get_user(user.pk) is None
+    assert PersonBackend().get_user(user.pk + 1000) is None
+
+
+def test_a_signed_in_page_asks_for_the_account_once(client, db, django_assert_num_queries):
+    council = factories.CouncilFactory()
+    client.force_login(factories.person("casework", council))
+    client.get("/accessibility/")
+    # the session, the account with its records, the header's unread notifications
+    with django_assert_num_queries(3):
+        assert client.get("/accessibility/").status_code == 200
