@@ -259,6 +259,14 @@ def main(argv=None):
             ("api", page, lambda p=page: client.get(p.api_url)),
             ("html", page, lambda p=page: client.get(p.html_url)),
         ]
+    # What the framework costs with no list: a signed-in page that shows no records (the
+    # accessibility statement, with the header's navigation and badge) and an API list that
+    # is empty (the casework officer's notifications): session, account, middleware, DRF's
+    # dispatch, templates. Printed against the floors to show how much of a page that is.
+    modes += [
+        ("static", pages[0], lambda: client.get("/accessibility/")),
+        ("empty_api", pages[0], lambda: client.get("/api/v1/notifications/")),
+    ]
     for _, _, request in modes:  # warm up
         request()
     timings = {(kind, page.name): [] for kind, page, _ in modes}
@@ -277,7 +285,17 @@ def main(argv=None):
             f"{fmt(m['html', n])}"
         )
     first = pages[0].name
+    print(
+        f"  {'no list: signed-in page, empty API list':38} {'':>12} {fmt(m['empty_api', first])} "
+        f"{'':>12} {fmt(m['static', first])}"
+    )
     print("\nRatios:")
+    empty_api = m["empty_api", first] / m["floor50", first]
+    static = m["static", first] / m["floor25", first]
+    print(
+        f"  no list: empty API list / floor 50 = {empty_api:.2f}x; "
+        f"signed-in page with no records / floor 25 = {static:.2f}x"
+    )
     missed = []
     for page in pages:
         n = page.name

@@ -3,29 +3,151 @@
 Every page and API call asks who the viewer is: their account, and through ``council.roles``
 their officer or member record. Django's ``ModelBackend`` loads the account alone, and the
 first ``officer_of``/``member_of`` then costs a query each, on every request. This backend
-loads the account with both records (and its council) in one query; a person with neither
+loads the account with both records and its council in one statement; a person with neither
 record gets the reverse relation cached as missing, so ``officer_of`` still answers None
-without asking the database (bench/lists.py: a query and about a millisecond a request).
+without asking the database.
+
+The statement is written once per process from the models' own columns (``_PersonStatement``)
+rather than built by the ORM on every request: building a four-table ``select_related`` was
+most of the cost of an empty signed-in API call (bench/lists.py, "no list"). The rows are
+turned into model instances the way the ORM does it (``Model.from_db`` after each field's
+database converters); tests/council/test_backends.py holds the result equal to the ORM's,
+field by field.
 """
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db import connections, router
 
 # The rows loaded beside the account: ``council.roles`` reads the first two on most requests,
-# scoping reads the council.
+# scoping reads the council (``core.scoping.loaded_council``).
 PERSON_RELATED = ("officer", "member", "council")
 
 
+@dataclass(frozen=True)
+class _Table:
+    model: type
+    start: int  # the model's first column in the statement's row
+    attnames: tuple[str, ...]
+    pk_position: int
+    converters: tuple[tuple[int, tuple, object], ...]  # (position, converters, column)
+
+
+class _PersonStatement:
+    """``SELECT`` the account, its officer and member records and its council by the
+    account's id: one statement, LEFT JOINs for the three."""
+
+    def __init__(self, alias: str):
+        connection = connections[alias]
+        quote = connection.ops.quote_name
+        user_model = get_user_model()
+        officer_model = user_model._meta.get_field("officer").related_model
+        member_model = user_model._meta.get_field("member").related_model
+        council_model = user_model._meta.get_field("council").related_model
+        self.relations = {
+            "officer": (
+                user_model._meta.get_field("officer"),
+                officer_model._meta.get_field("user"),
+            ),
+            "member": (user_model._meta.get_field("member"), member_model._meta.get_field("user")),
+            "council": (user_model._meta.get_field("council"), None),
+        }
+        tables, select, start = [], [], 0
+        for model, table_alias in (
+            (user_model, "u"),
+            (officer_model, "o"),
+            (member_model, "m"),
+            (council_model, "c"),
+        ):
+            fields = model._meta.concrete_fields
+            converters = []
+            for position, field in enumerate(fields):
+                column = field.get_col(table_alias)
+                found = connection.ops.get_db_converters(column) + column.get_db_converters(
+                    connection
+                )
+                if found:
+                    converters.append((position, tuple(found), column))
+                select.append(f"{table_alias}.{quote(field.column)}")
+            tables.append(
+                _Table(
+                    model=model,
+                    start=start,
+                    attnames=tuple(field.attname for field in fields),
+                    pk_position=list(fields).index(model._meta.pk),
+                    converters=tuple(converters),
+                )
+            )
+            start += len(fields)
+        self.tables = tables
+        user_pk = quote(user_model._meta.pk.column)
+        columns, users = ", ".join(select), quote(user_model._meta.db_table)
+        # Names from the models, quoted; the one value is a parameter.
+        self.sql = (
+            f"SELECT {columns} FROM {users} u "  # noqa: S608
+            f"LEFT JOIN {quote(officer_model._meta.db_table)} o "
+            f"ON o.{quote(officer_model._meta.get_field('user').column)} = u.{user_pk} "
+            f"LEFT JOIN {quote(member_model._meta.db_table)} m "
+            f"ON m.{quote(member_model._meta.get_field('user').column)} = u.{user_pk} "
+            f"LEFT JOIN {quote(council_model._meta.db_table)} c "
+            f"ON c.{quote(council_model._meta.pk.column)} = "
+            f"u.{quote(user_model._meta.get_field('council').column)} "
+            f"WHERE u.{user_pk} = %s"
+        )
+        self.alias = alias
+
+    def load(self, user_id):
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, [user_id])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        user, officer, member, council = (self._instance(table, row) for table in self.tables)
+        (to_officer, officer_user), (to_member, member_user), (to_council, _) = (
+            self.relations.values()
+        )
+        to_officer.set_cached_value(user, officer)
+        to_member.set_cached_value(user, member)
+        to_council.set_cached_value(user, council)
+        if officer is not None:
+            officer_user.set_cached_value(officer, user)
+        if member is not None:
+            member_user.set_cached_value(member, user)
+        return user
+
+    def _instance(self, table: _Table, row):
+        values = list(row[table.start : table.start + len(table.attnames)])
+        if values[table.pk_position] is None:
+            return None  # no such record (LEFT JOIN)
+        connection = connections[self.alias]
+        for position, converters, column in table.converters:
+            value = values[position]
+            for convert in converters:
+                value = convert(value, column, connection)
+            values[position] = value
+        return table.model.from_db(self.alias, table.attnames, values)
+
+
+@functools.cache
+def _statement(alias: str) -> _PersonStatement:
+    return _PersonStatement(alias)
+
+
+def load_person(user_id):
+    """The account ``user_id`` with its officer, member and council records, or None."""
+    return _statement(router.db_for_read(get_user_model())).load(user_id)
+
+
 class PersonBackend(ModelBackend):
-    """``ModelBackend`` (passwords, permissions, ``is_active``) whose ``get_user`` joins the
-    account's officer, member and council records."""
+    """``ModelBackend`` (passwords, permissions, ``is_active``) whose ``get_user`` loads the
+    account's officer, member and council records with it."""
 
     def get_user(self, user_id):
-        user_model = get_user_model()
-        try:
-            user = user_model._default_manager.select_related(*PERSON_RELATED).get(pk=user_id)
-        except user_model.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = load_person(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

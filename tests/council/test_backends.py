@@ -3,7 +3,7 @@ council records, so the role checks every page makes cost no query."""
 
 import pytest
 
-from council.backends import PersonBackend
+from council.backends import PERSON_RELATED, PersonBackend
 from council.roles import member_of, officer_of
 from tests import factories
 
@@ -40,3 +40,27 @@ def test_a_signed_in_page_asks_for_the_account_once(client, db, django_assert_nu
     # the session, the account with its records, the header's unread notifications
     with django_assert_num_queries(3):
         assert client.get("/accessibility/").status_code == 200
+
+
+def fields_of(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("role", ["casework", "member", "monitoring_officer"])
+def test_the_account_and_its_records_are_what_the_orm_loads(db, role):
+    """The statement is written by hand once per process: every field of every record must
+    be what the ORM's own select_related gives, converted the same way."""
+    council = factories.CouncilFactory()
+    person = factories.person(role, council)
+    ours = PersonBackend().get_user(person.pk)
+    orm = type(person).objects.select_related(*PERSON_RELATED).get(pk=person.pk)
+    assert fields_of(ours) == fields_of(orm)
+    assert fields_of(ours.council) == fields_of(orm.council)
+    for name in ("officer", "member"):
+        theirs = getattr(orm, name, None)
+        mine = getattr(ours, name, None)
+        assert (mine is None) == (theirs is None)
+        if mine is not None:
+            assert fields_of(mine) == fields_of(theirs)
+            assert mine.user is ours
+    assert not ours._state.adding and ours._state.db == "default"
