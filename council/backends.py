@@ -20,12 +20,15 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
 
 # The rows loaded beside the account: ``council.roles`` reads the first two on most requests,
-# scoping reads the council (``core.scoping.loaded_council``).
+# scoping reads the council (``core.scoping.loaded_council``). Its number of unread
+# notifications (the header's badge on every page) comes in the same statement, as
+# ``user.unread_notifications``.
 PERSON_RELATED = ("officer", "member", "council")
 
 
@@ -86,6 +89,15 @@ class _PersonStatement:
             start += len(fields)
         self.tables = tables
         user_pk = quote(user_model._meta.pk.column)
+        # The header's badge, counted in the same statement (core.notifications.selectors).
+        notification = apps.get_model("notifications", "Notification")._meta
+        notifications = quote(notification.db_table)
+        recipient = quote(notification.get_field("recipient").column)
+        read_at = quote(notification.get_field("read_at").column)
+        select.append(
+            f"(SELECT count(*) FROM {notifications} n "  # noqa: S608 - names quoted
+            f"WHERE n.{recipient} = u.{user_pk} AND n.{read_at} IS NULL)"
+        )
         columns, users = ", ".join(select), quote(user_model._meta.db_table)
         # Names from the models, quoted; the one value is a parameter.
         self.sql = (
@@ -115,6 +127,7 @@ class _PersonStatement:
         to_officer.set_cached_value(user, officer)
         to_member.set_cached_value(user, member)
         to_council.set_cached_value(user, council)
+        user.unread_notifications = row[-1]
         if officer is not None:
             officer_user.set_cached_value(officer, user)
         if member is not None:

@@ -50,6 +50,12 @@ class Notification(models.Model):
         indexes = [
             # The caller's list, newest first.
             models.Index(fields=["recipient", "-id"], name="notification_inbox"),
+            # The header's badge: the unread ones, counted on every page.
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
             # The relay: what is still to be e-mailed, oldest first.
             models.Index(
                 fields=["created_at", "id"],

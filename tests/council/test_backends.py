@@ -37,8 +37,8 @@ def test_a_signed_in_page_asks_for_the_account_once(client, db, django_assert_nu
     council = factories.CouncilFactory()
     client.force_login(factories.person("casework", council))
     client.get("/accessibility/")
-    # the session, the account with its records, the header's unread notifications
-    with django_assert_num_queries(3):
+    # the session, and the account with its records and its unread notifications (the badge)
+    with django_assert_num_queries(2):
         assert client.get("/accessibility/").status_code == 200
 
 
@@ -64,3 +64,24 @@ def test_the_account_and_its_records_are_what_the_orm_loads(db, role):
             assert fields_of(mine) == fields_of(theirs)
             assert mine.user is ours
     assert not ours._state.adding and ours._state.db == "default"
+
+
+def test_the_unread_count_arrives_with_the_account(db, django_assert_num_queries):
+    from core.notifications.models import Notification
+    from core.notifications.selectors import unread_count_for
+
+    user = factories.person("casework", factories.CouncilFactory())
+    for index in range(3):
+        Notification.objects.create(
+            council=user.council,
+            recipient=user,
+            kind="assigned",
+            subject=f"Subject {index}",
+            resource_type="enquiry",
+            resource_id=index + 1,
+            dedupe_key=f"k{index}",
+        )
+    Notification.objects.filter(dedupe_key="k0").update(read_at="2026-11-23T10:00Z")
+    with django_assert_num_queries(1):
+        assert unread_count_for(PersonBackend().get_user(user.pk)) == 2
+    assert unread_count_for(type(user).objects.get(pk=user.pk)) == 2  # counted when not loaded
