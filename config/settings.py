@@ -144,6 +144,8 @@ COUNCILCASE_PRIVATE_MEDIA_ROOT = env.path(
 # Security: production defaults; development turns them off with DJANGO_DEBUG=true.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Django's database sessions, read without building the query each time (core.sessions).
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True

@@ -123,17 +123,45 @@ def _govuk(name: str, params: dict) -> str:
 def service_navigation(context):
     """The service navigation: the service name and, for a signed-in person, the pages their
     roles give them, their name and a sign-out button (a POST form: signing out changes state).
-    """
+
+    Rendered once per process for each service name, set of links and person (a bounded
+    cache); the request's CSRF token, different on every page, is put in afterwards."""
     request = context.get("request")
     user = getattr(request, "user", None)
+    service_name = context.get("service_name") or "Councilcase"
+    if user is None or not user.is_authenticated:
+        return _service_navigation(service_name, (), None)
+    items = tuple(
+        tuple((key, type(value), value) for key, value in item.items())
+        for item in (context.get("service_navigation") or [])
+    )
+    person = user.full_name or user.email
+    if all(kind in _CACHEABLE_TYPES for item in items for _key, kind, _value in item):
+        rendered = _service_navigation(service_name, items, person)
+    else:
+        rendered = _render_service_navigation(service_name, items, person)
+    token = conditional_escape(context.get("csrf_token") or "")
+    return mark_safe(rendered.replace(_CSRF_PLACEHOLDER, token))  # noqa: S308 - token escaped
+
+
+# Stands for the request's CSRF token in a cached navigation (letters and hyphens only, so
+# escaping leaves it as it is).
+_CSRF_PLACEHOLDER = "councilcase-csrf-token-placeholder"
+
+
+@functools.lru_cache(maxsize=512)
+def _service_navigation(service_name: str, items: tuple, person: str | None) -> str:
+    return _render_service_navigation(service_name, items, person)
+
+
+def _render_service_navigation(service_name: str, items: tuple, person: str | None) -> str:
     params = {
-        "serviceName": context.get("service_name") or "Councilcase",
+        "serviceName": service_name,
         "serviceUrl": "/",
-        "navigation": [],
+        "navigation": [{key: value for key, _kind, value in item} for item in items],
         "navigationLabel": "Menu",
     }
-    if user is not None and user.is_authenticated:
-        params["navigation"] = list(context.get("service_navigation") or [])
+    if person is not None:
         params["slots"] = {
             "navigationEnd": format_html(
                 '<li class="govuk-service-navigation__item app-service-navigation__person">'
@@ -144,9 +172,9 @@ def service_navigation(context):
                 '<button type="submit" class="govuk-service-navigation__link '
                 'app-service-navigation__button">Sign out</button>'
                 "</form></li>",
-                user.full_name or user.email,
+                person,
                 reverse("logout"),
-                context.get("csrf_token") or "",
+                _CSRF_PLACEHOLDER,
             )
         }
     return render_component("service-navigation", **params)

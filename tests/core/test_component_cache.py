@@ -37,3 +37,19 @@ def test_breadcrumbs_escape_text_whether_or_not_cached():
     assert govuk_breadcrumbs("Home", "/", "<i>", "/x") == govuk_breadcrumbs(
         "Home", "/", "<i>", "/x"
     )
+
+
+def test_the_navigation_carries_each_requests_own_csrf_token(client, db):
+    from tests import factories
+
+    client.force_login(factories.person("casework", factories.CouncilFactory()))
+    tokens = set()
+    for _ in range(2):
+        page = client.get("/accessibility/").content.decode()
+        start = page.index('name="csrfmiddlewaretoken" value="') + len(
+            'name="csrfmiddlewaretoken" value="'
+        )
+        tokens.add(page[start : page.index('"', start)])
+        assert "councilcase-csrf-token-placeholder" not in page
+        assert "Sign out" in page and "<li" in page  # markup, not escaped text
+    assert len(tokens) == 2 and all(len(token) == 64 for token in tokens)
