@@ -134,13 +134,18 @@ def clause_in_force(*, council, number: str, on: datetime.date, protocol=None) -
     the council's protocols (the oldest protocol's, when several have one), or None.
 
     For complaints: a cited clause is the one in force on the incident date (DESIGN.md,
-    Conduct complaints), e.g. ``clause_in_force(council=c, number="10.3.1", on=incident)``."""
-    clauses = Clause.objects.select_related("version", "version__protocol").filter(
-        _in_force_on(on, "version__"), council_id=council.pk, number=number
+    Conduct complaints), e.g. ``clause_in_force(council=c, number="10.3.1", on=incident)``.
+    A number typed in another case ("10.4a" for 10.4A) finds the clause; one written exactly
+    so comes first."""
+    number = number.strip()
+    clauses = (
+        Clause.objects.select_related("version", "version__protocol")
+        .filter(_in_force_on(on, "version__"), council_id=council.pk, number__iexact=number)
+        .annotate(exact=Case(When(number=number, then=Value(0)), default=Value(1)))
     )
     if protocol is not None:
         clauses = clauses.filter(version__protocol_id=protocol.pk)
-    return clauses.order_by("version__protocol_id").first()
+    return clauses.order_by("exact", "version__protocol_id").first()
 
 
 def versions_in_force(viewer, on: datetime.date) -> QuerySet[ProtocolVersion]:

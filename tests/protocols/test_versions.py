@@ -141,6 +141,16 @@ def test_clause_in_force_is_of_the_version_in_force_on_the_date(council, protoco
     )
 
 
+def test_a_clause_number_in_another_case_finds_the_clause(council, protocol):
+    version = import_clauses(protocol, [*BASE_CLAUSES, ("2.2A", "", "Inserted by amendment.", "2")])
+    services.adopt_version(
+        version=version, by=BY, adopted_on=ADOPTED_ON, approving_body="Full Council"
+    )
+    on = ADOPTED_ON + datetime.timedelta(days=1)
+    assert selectors.clause_in_force(council=council, number="2.2a ", on=on).number == "2.2A"
+    assert selectors.clause_in_force(council=council, number="2.2(A)", on=on).number == "2.2(a)"
+
+
 # The database's guard --------------------------------------------------------------------
 
 
