@@ -13,7 +13,7 @@ import datetime
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size
 from django import forms
 
-from core.forms import form_helper, submit_button
+from core.forms import VersionedActionForm, form_helper, submit_button
 from core.widgets import LongSelect, RowChoiceField
 from council.calendar import LONDON
 from council.forms import GovukDateField
@@ -291,27 +291,11 @@ class RaiseEnquiryForm(_ConstituentAndSubject):
 # Actions on one enquiry --------------------------------------------------------------------
 
 
-class ActionForm(forms.Form):
-    """One action on the enquiry page: a small form that posts the version the person saw,
-    so that a change made meanwhile is refused rather than overwritten."""
-
-    action: str = ""
-    button = ""
-    secondary = False
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class ActionForm(VersionedActionForm):
+    """One action on the enquiry page (core.forms.VersionedActionForm)."""
 
     def __init__(self, data=None, *, enquiry, url: str, **kwargs):
-        kwargs.setdefault("initial", {"version": enquiry.version})
-        super().__init__(data, prefix=self.action, **kwargs)
-        self.helper = form_helper(
-            *[Field(name) for name in self.fields if name != "version"],
-            Field("version"),
-            submit_button(self.button, secondary=self.secondary, name=f"{self.action}-submit"),
-            action=url,
-        )
-
-    def service_arguments(self) -> dict:
-        return {}
+        super().__init__(data, record=enquiry, url=url, **kwargs)
 
 
 class AcknowledgeForm(ActionForm):

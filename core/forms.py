@@ -7,7 +7,7 @@ import hashlib
 
 from crispy_forms.utils import render_crispy_form
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Layout, Submit
+from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet, ValidationError
@@ -37,6 +37,46 @@ def submit_button(text: str, *, secondary: bool = False, name: str = "submit") -
     if secondary:
         attrs["css_class"] = "govuk-button--secondary"
     return Submit(name, text, **attrs)
+
+
+class VersionedActionForm(forms.Form):
+    """One action on a record's page (acknowledge, respond, escalate...): a small form that
+    posts the version the person saw, so that a change made meanwhile is refused rather than
+    overwritten (core.versioning). Subclasses name the ``action`` (the form's prefix and its
+    button's name), the ``button`` text and their fields; ``setup`` fills choices that depend
+    on the record, before the layout is built from ``layout_for`` each field."""
+
+    action: str = ""
+    title = ""
+    button = ""
+    secondary = False
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, data=None, files=None, *, record, url: str, extra=None, **kwargs):
+        kwargs.setdefault("initial", {"version": record.version})
+        super().__init__(data, files, prefix=self.form_prefix(), **kwargs)
+        self.record = record
+        self.setup(**(extra or {}))
+        self.helper = form_helper(
+            *[self.layout_for(name) for name in self.fields if name != "version"],
+            Field("version"),
+            submit_button(self.button, secondary=self.secondary, name=f"{self.action}-submit"),
+            action=url,
+        )
+
+    def form_prefix(self) -> str:
+        return self.action
+
+    def setup(self, **extra) -> None:
+        """Fill choices that depend on the record (before the layout is built)."""
+
+    def layout_for(self, name: str):
+        return Field(name)
+
+    def service_arguments(self) -> dict:
+        """The service's keyword arguments from the cleaned data (beyond the record, ``by``
+        and the version)."""
+        return {}
 
 
 def add_service_errors(form: forms.Form, error: ValidationError, renamed=None) -> None:

@@ -11,7 +11,7 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size
 from django import forms
 
-from core.forms import form_helper, submit_button
+from core.forms import VersionedActionForm, form_helper, submit_button
 from council.forms import GovukDateField
 
 from .choices import DeclarationKind, DeclarationStatus, PartyType
@@ -212,24 +212,11 @@ class RegisterFilterForm(forms.Form):
         }
 
 
-class DeclarationActionForm(forms.Form):
-    action = ""
-    button = ""
-    secondary = False
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class DeclarationActionForm(VersionedActionForm):
+    """One action on the declaration page (core.forms.VersionedActionForm)."""
 
     def __init__(self, data=None, *, declaration, url: str, **kwargs):
-        kwargs.setdefault("initial", {"version": declaration.version})
-        super().__init__(data, prefix=self.action, **kwargs)
-        self.helper = form_helper(
-            *[Field(name) for name in self.fields if name != "version"],
-            Field("version"),
-            submit_button(self.button, name=f"{self.action}-submit", secondary=self.secondary),
-            action=url,
-        )
-
-    def service_arguments(self) -> dict:
-        return {}
+        super().__init__(data, record=declaration, url=url, **kwargs)
 
 
 class AcknowledgeForm(DeclarationActionForm):

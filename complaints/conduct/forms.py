@@ -11,7 +11,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size
 from django import forms
 
-from core.forms import form_helper, submit_button
+from core.forms import VersionedActionForm, form_helper, submit_button
 from core.widgets import LongSelect
 from council.forms import GovukDateField
 
@@ -186,30 +186,16 @@ class DashboardFilterForm(forms.Form):
 # Actions on one complaint -------------------------------------------------------------------
 
 
-class ComplaintActionForm(forms.Form):
-    """One action on the complaint page, posting the version the person saw, so that a change
-    made meanwhile is refused rather than overwritten."""
-
-    action: str = ""
-    title = ""
-    button = ""
-    secondary = False
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class ComplaintActionForm(VersionedActionForm):
+    """One action on the complaint page (core.forms.VersionedActionForm); its fields in the
+    GOV.UK sizes of the complaint page."""
 
     def __init__(self, data=None, *, complaint, url: str, files=None, extra=None, **kwargs):
-        kwargs.setdefault("initial", {"version": complaint.version})
-        super().__init__(data, files, prefix=self.action.replace("_", "-"), **kwargs)
         self.complaint = complaint
-        self.setup(**(extra or {}))
-        self.helper = form_helper(
-            *[self.layout_for(name) for name in self.fields if name != "version"],
-            Field("version"),
-            submit_button(self.button, secondary=self.secondary, name=f"{self.action}-submit"),
-            action=url,
-        )
+        super().__init__(data, files, record=complaint, url=url, extra=extra, **kwargs)
 
-    def setup(self, **extra) -> None:
-        """Fill choices that depend on the complaint (before the layout is built)."""
+    def form_prefix(self) -> str:
+        return self.action.replace("_", "-")
 
     def layout_for(self, name: str):
         field = self.fields[name]
@@ -222,9 +208,6 @@ class ComplaintActionForm(forms.Form):
         if isinstance(field.widget, forms.ClearableFileInput):
             return Field(name)
         return Field.text(name, label_size=Size.SMALL, field_width=Fluid.TWO_THIRDS)
-
-    def service_arguments(self) -> dict:
-        return {}
 
 
 class EscalateForm(ComplaintActionForm):
