@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime
 
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size
+from crispy_forms_gds.layout import Field, Fieldset, Fluid, Size
 from django import forms
 
-from core.forms import VersionedActionForm, form_helper, submit_button
+from core.forms import VersionedActionForm, form_helper, search_button, submit_button
 from core.widgets import LongSelect, RowChoiceField
 from council.calendar import LONDON
 from council.forms import GovukDateField
@@ -72,13 +72,9 @@ class QueueFilterForm(forms.Form):
             Field.select("directorate", label_size=Size.SMALL),
             Field.select("assignee", label_size=Size.SMALL),
             Field.checkboxes("overdue", small=True),
-            HTML(
-                '<button type="submit" class="govuk-button govuk-button--secondary" '
-                'data-module="govuk-button">Apply filters</button>'
-            ),
+            search_button(),
             method="get",
         )
-        self.helper.disable_csrf = True
 
     def filters(self) -> dict:
         """The filters to apply (empty when the form is invalid)."""

@@ -33,8 +33,9 @@ def enquiries_for(viewer, *, related: tuple[str, ...] = ENQUIRY_RELATED) -> Quer
     ``related``: the rows joined in; the API, which shows references by id, needs only the
     council (for its slug and calendar).
 
-    Finding out who the viewer is costs at most two queries (their officer and member
-    records, cached on the account), never one per row.
+    Finding out who the viewer is costs no query for a signed-in person (their officer and
+    member records and council come with the account, council.backends), and at most two
+    for an account loaded otherwise; never one per row.
     """
     if sees_all_councils(viewer):
         return Enquiry.objects.select_related(*related)

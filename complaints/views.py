@@ -116,7 +116,6 @@ def _rows(rows, now: datetime.datetime) -> list[dict]:
             "reference": row.reference,
             "subject": row.subject,
             "member_name": row.member__full_name,
-            "status": row.status,
             "status_label": STATUS_LABELS[row.status],
             "status_class": STATUS_TAG_CLASSES[row.status],
             "href": reverse("enquiry", args=[row.id]),

@@ -7,11 +7,12 @@ import hashlib
 
 from crispy_forms.utils import render_crispy_form
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Submit
+from crispy_forms_gds.layout import HTML, Field, Layout, Submit
 from django import forms
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 # The process's own cache of rendered forms (settings.CACHES): content-addressed, so it never
@@ -29,7 +30,22 @@ def form_helper(*layout, method="post", action: str = "", multipart=False) -> Fo
     helper.layout = Layout(*layout)
     if action:
         helper.form_action = action
+    if method == "get":
+        # A GET form (filters, search) changes nothing; a token would only land in URLs.
+        helper.disable_csrf = True
     return helper
+
+
+def search_button(text: str = "Apply filters") -> HTML:
+    """The button of a GET form (filters, search): secondary, and unnamed, so that it adds
+    nothing to the URL a person may bookmark or share."""
+    return HTML(
+        format_html(
+            '<button type="submit" class="govuk-button govuk-button--secondary" '
+            'data-module="govuk-button">{}</button>',
+            text,
+        )
+    )
 
 
 def submit_button(text: str, *, secondary: bool = False, name: str = "submit") -> Submit:

@@ -42,42 +42,37 @@ class _Table:
 
 
 class _PersonStatement:
-    """``SELECT`` the account, its officer and member records and its council by the
-    account's id: one statement, LEFT JOINs for the three."""
+    """``SELECT`` the account and the records of ``PERSON_RELATED`` (a LEFT JOIN each: a
+    record of the account's, or one the account points at) by the account's id."""
 
     def __init__(self, alias: str):
         connection = connections[alias]
         quote = connection.ops.quote_name
         user_model = get_user_model()
-        officer_model = user_model._meta.get_field("officer").related_model
-        member_model = user_model._meta.get_field("member").related_model
-        council_model = user_model._meta.get_field("council").related_model
-        self.relations = {
-            "officer": (
-                user_model._meta.get_field("officer"),
-                officer_model._meta.get_field("user"),
-            ),
-            "member": (user_model._meta.get_field("member"), member_model._meta.get_field("user")),
-            "council": (user_model._meta.get_field("council"), None),
-        }
-        tables, select, start = [], [], 0
-        for model, table_alias in (
-            (user_model, "u"),
-            (officer_model, "o"),
-            (member_model, "m"),
-            (council_model, "c"),
-        ):
+        user_pk = quote(user_model._meta.pk.column)
+        self.relations = [user_model._meta.get_field(name) for name in PERSON_RELATED]
+        joins = []
+        for index, relation in enumerate(self.relations, start=1):
+            table = f"{quote(relation.related_model._meta.db_table)} t{index}"
+            if relation.auto_created:  # the record's own key to the account (officer.user)
+                on = f"t{index}.{quote(relation.field.column)} = t0.{user_pk}"
+            else:  # the account's key to it (user.council)
+                on = f"t{index}.{quote(relation.target_field.column)} = t0.{quote(relation.column)}"
+            joins.append(f"LEFT JOIN {table} ON {on}")
+        self.tables, select, start = [], [], 0
+        models = [user_model, *(relation.related_model for relation in self.relations)]
+        for index, model in enumerate(models):
             fields = model._meta.concrete_fields
             converters = []
             for position, field in enumerate(fields):
-                column = field.get_col(table_alias)
+                column = field.get_col(f"t{index}")
                 found = connection.ops.get_db_converters(column) + column.get_db_converters(
                     connection
                 )
                 if found:
                     converters.append((position, tuple(found), column))
-                select.append(f"{table_alias}.{quote(field.column)}")
-            tables.append(
+                select.append(f"t{index}.{quote(field.column)}")
+            self.tables.append(
                 _Table(
                     model=model,
                     start=start,
@@ -87,8 +82,6 @@ class _PersonStatement:
                 )
             )
             start += len(fields)
-        self.tables = tables
-        user_pk = quote(user_model._meta.pk.column)
         # The header's badge, counted in the same statement (core.notifications.selectors).
         notification = apps.get_model("notifications", "Notification")._meta
         notifications = quote(notification.db_table)
@@ -96,20 +89,13 @@ class _PersonStatement:
         read_at = quote(notification.get_field("read_at").column)
         select.append(
             f"(SELECT count(*) FROM {notifications} n "  # noqa: S608 - names quoted
-            f"WHERE n.{recipient} = u.{user_pk} AND n.{read_at} IS NULL)"
+            f"WHERE n.{recipient} = t0.{user_pk} AND n.{read_at} IS NULL)"
         )
         columns, users = ", ".join(select), quote(user_model._meta.db_table)
         # Names from the models, quoted; the one value is a parameter.
         self.sql = (
-            f"SELECT {columns} FROM {users} u "  # noqa: S608
-            f"LEFT JOIN {quote(officer_model._meta.db_table)} o "
-            f"ON o.{quote(officer_model._meta.get_field('user').column)} = u.{user_pk} "
-            f"LEFT JOIN {quote(member_model._meta.db_table)} m "
-            f"ON m.{quote(member_model._meta.get_field('user').column)} = u.{user_pk} "
-            f"LEFT JOIN {quote(council_model._meta.db_table)} c "
-            f"ON c.{quote(council_model._meta.pk.column)} = "
-            f"u.{quote(user_model._meta.get_field('council').column)} "
-            f"WHERE u.{user_pk} = %s"
+            f"SELECT {columns} FROM {users} t0 {' '.join(joins)} "  # noqa: S608
+            f"WHERE t0.{user_pk} = %s"
         )
         self.alias = alias
 
@@ -120,18 +106,14 @@ class _PersonStatement:
             row = cursor.fetchone()
         if row is None:
             return None
-        user, officer, member, council = (self._instance(table, row) for table in self.tables)
-        (to_officer, officer_user), (to_member, member_user), (to_council, _) = (
-            self.relations.values()
-        )
-        to_officer.set_cached_value(user, officer)
-        to_member.set_cached_value(user, member)
-        to_council.set_cached_value(user, council)
+        user, *records = (self._instance(table, row) for table in self.tables)
+        for relation, record in zip(self.relations, records, strict=True):
+            # Cached even when missing (None): the accessor then answers without a query
+            # (DoesNotExist for a missing record), as after select_related.
+            relation.set_cached_value(user, record)
+            if relation.auto_created and record is not None:
+                relation.field.set_cached_value(record, user)  # officer.user
         user.unread_notifications = row[-1]
-        if officer is not None:
-            officer_user.set_cached_value(officer, user)
-        if member is not None:
-            member_user.set_cached_value(member, user)
         return user
 
     def _instance(self, table: _Table, row):

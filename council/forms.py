@@ -12,13 +12,13 @@ import datetime
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.layout import HTML, Field, Fluid, Size
+from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
-from core.forms import form_helper, submit_button
+from core.forms import form_helper, search_button, submit_button
 
 from .choices import DeadlineConvention, Nation
 
@@ -113,13 +113,9 @@ class PeopleSearchForm(forms.Form):
         self.helper = form_helper(
             Field.text("q", label_size=Size.SMALL, field_width=Fluid.TWO_THIRDS),
             Field.radios("kind", legend_size=Size.SMALL, inline=True, small=True),
-            HTML(
-                '<button type="submit" class="govuk-button govuk-button--secondary" '
-                'data-module="govuk-button">Search</button>'
-            ),
+            search_button("Search"),
             method="get",
         )
-        self.helper.disable_csrf = True
 
     def search(self) -> dict:
         """The search to run: ``query`` and ``kind`` (None for everyone)."""

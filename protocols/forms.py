@@ -173,7 +173,6 @@ class CompareForm(forms.Form):
             method="get",
             action=action,
         )
-        self.helper.disable_csrf = True
 
     def clean(self):
         data = super().clean()

@@ -8,10 +8,10 @@ back on the form. People to choose from come from the viewer's council through t
 from __future__ import annotations
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size
+from crispy_forms_gds.layout import Field, Fieldset, Fluid, Size
 from django import forms
 
-from core.forms import VersionedActionForm, form_helper, submit_button
+from core.forms import VersionedActionForm, form_helper, search_button, submit_button
 from council.forms import GovukDateField
 
 from .choices import DeclarationKind, DeclarationStatus, PartyType
@@ -189,13 +189,9 @@ class RegisterFilterForm(forms.Form):
             Field.select("status", label_size=Size.SMALL),
             Field.select("person", label_size=Size.SMALL),
             Field("active_on", context={"legend_size": Size.for_legend(Size.SMALL)}),
-            HTML(
-                '<button type="submit" class="govuk-button govuk-button--secondary" '
-                'data-module="govuk-button">Apply filters</button>'
-            ),
+            search_button(),
             method="get",
         )
-        self.helper.disable_csrf = True
 
     def filters(self) -> dict:
         if not self.is_bound or not self.is_valid():

@@ -32,14 +32,9 @@ ROLES = (
     "other_council_monitoring_officer",
 )
 OTHER_COUNCIL = ("other_council_administrator", "other_council_monitoring_officer")
-THIS_COUNCIL = (
-    "member",
-    "officer",
-    "casework",
-    "hr",
-    "administrator",
-    "monitoring_officer",
-    "chief_executive",
+# This council's people: every role but the visitor, the service superuser and the others.
+THIS_COUNCIL = tuple(
+    role for role in ROLES if role not in ("anonymous", "superuser", *OTHER_COUNCIL)
 )
 SIGN_IN = "sign-in"  # a 302 to the sign-in page (what anonymous gets)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size
 from django import forms
 
-from core.forms import VersionedActionForm, form_helper, submit_button
+from core.forms import VersionedActionForm, form_helper, search_button, submit_button
 from core.widgets import LongSelect
 from council.forms import GovukDateField
 
@@ -164,13 +164,9 @@ class DashboardFilterForm(forms.Form):
             Field.select("category", label_size=Size.SMALL),
             Field.select("status", label_size=Size.SMALL),
             Field.select("route", label_size=Size.SMALL),
-            HTML(
-                '<button type="submit" class="govuk-button govuk-button--secondary" '
-                'data-module="govuk-button">Apply filters</button>'
-            ),
+            search_button(),
             method="get",
         )
-        self.helper.disable_csrf = True
 
     def filters(self) -> dict:
         if not self.is_bound or not self.is_valid():

@@ -382,17 +382,22 @@ def _open_stage(
             now=now,
         )
         return stage
+    _hand_stage_to(owner, complaint, stage, now=now, occasion="opened")
+    return stage
+
+
+def _hand_stage_to(owner, complaint, stage, *, now, occasion: str) -> None:
+    """Let ``owner`` see the complaint and tell them the stage is theirs (content-free: the
+    details are behind sign-in); ``occasion`` tells one handing from another, once each."""
     permissions.grant_view(owner, complaint)
-    # Notifications: the owner (content-free; the details are behind sign-in).
     notify(
         recipients=[owner],
         kind=NotificationKind.STAGE_OPENED,
         subject=f"Complaint {complaint.reference}: a stage has been given to you",
         resource=complaint,
-        dedupe_key_base=f"complaint:{complaint.pk}:stage:{stage.pk}:opened",
+        dedupe_key_base=f"complaint:{complaint.pk}:stage:{stage.pk}:{occasion}",
         now=now,
     )
-    return stage
 
 
 def _close_stage(stage: ComplaintStage | None, *, outcome: str, now: datetime.datetime) -> None:
@@ -1068,13 +1073,6 @@ def pass_on_leavers_stages(*, officer: Officer, by, now=None) -> int:
                 detail={"rule": stage.owner_rule, "owner": _party(owner), "owner_left": True},
             )
             if owner is not None:
-                permissions.grant_view(owner, complaint)
-                notify(
-                    recipients=[owner],
-                    kind=NotificationKind.STAGE_OPENED,
-                    subject=f"Complaint {complaint.reference}: a stage has been given to you",
-                    resource=complaint,
-                    dedupe_key_base=f"complaint:{complaint.pk}:stage:{stage.pk}:owner:{_party(owner)['type']}:{owner.pk}",
-                    now=now,
-                )
+                occasion = f"owner:{_party(owner)['type']}:{owner.pk}"
+                _hand_stage_to(owner, complaint, stage, now=now, occasion=occasion)
     return len(stages)

@@ -81,33 +81,50 @@ def render_component(name: str, **params) -> str:
     return mark_safe(_macro(component._jinja2_template, component._macro_name).render(data=data))  # noqa: S308 - the macros escape their text options
 
 
-# Option values whose rendering depends only on their value and type (a plain string is
-# escaped, safe HTML is not): components given only these are rendered once per process.
-_CACHEABLE_TYPES = (str, SafeString, int, bool)
+# Values whose rendering depends only on the value and its type (a plain string is escaped,
+# safe HTML is not). Tuples of them too.
+_PLAIN_TYPES = (str, SafeString, int, bool, type(None))
+
+
+def _typed(value):
+    """``value`` with the type of each plain value beside it (a hashable cache key), or None
+    if anything in it is not plain."""
+    if isinstance(value, tuple):
+        parts = tuple(_typed(part) for part in value)
+        return None if any(part is None for part in parts) else (tuple, parts)
+    return (type(value), value) if type(value) in _PLAIN_TYPES else None
+
+
+def _untyped(typed):
+    kind, value = typed
+    return tuple(_untyped(part) for part in value) if kind is tuple else value
+
+
+def _rendered_once(render):
+    """``render(*arguments)``, kept per process (a bounded cache) when every argument is
+    plain: most components repeat the same options on every page (the skip link, the phase
+    banner, a person's navigation)."""
+    cached = functools.lru_cache(maxsize=512)(lambda typed: render(*_untyped(typed)))
+
+    @functools.wraps(render)
+    def wrapper(*arguments):
+        typed = _typed(arguments)
+        return render(*arguments) if typed is None else cached(typed)
+
+    return wrapper
 
 
 @register.simple_tag
 def govuk(name, **params):
     """Any GOV.UK Frontend component: ``{% govuk "inset-text" text="..." %}``. A double
-    underscore reaches into a nested option: ``{% govuk "phase-banner" tag__text="Beta" %}``.
-
-    Most uses repeat the same options on every page (the skip link, the phase banner, a
-    tag): those are rendered once and kept (``_govuk_cached``, a bounded cache keyed on each
-    value and its type)."""
-    items = tuple((key, type(value), value) for key, value in params.items())
-    if all(kind in _CACHEABLE_TYPES for _key, kind, _value in items):
-        return _govuk_cached(name, items)
-    return _govuk(name, params)
+    underscore reaches into a nested option: ``{% govuk "phase-banner" tag__text="Beta" %}``."""
+    return _govuk(name, tuple(params.items()))
 
 
-@functools.lru_cache(maxsize=512)
-def _govuk_cached(name: str, items: tuple) -> str:
-    return _govuk(name, {key: value for key, _kind, value in items})
-
-
-def _govuk(name: str, params: dict) -> str:
+@_rendered_once
+def _govuk(name: str, params: tuple) -> str:
     options: dict = {}
-    for key, value in params.items():
+    for key, value in params:
         *parents, leaf = key.split("__")
         target = options
         for parent in parents:
@@ -131,15 +148,8 @@ def service_navigation(context):
     service_name = context.get("service_name") or "Councilcase"
     if user is None or not user.is_authenticated:
         return _service_navigation(service_name, (), None)
-    items = tuple(
-        tuple((key, type(value), value) for key, value in item.items())
-        for item in (context.get("service_navigation") or [])
-    )
-    person = user.full_name or user.email
-    if all(kind in _CACHEABLE_TYPES for item in items for _key, kind, _value in item):
-        rendered = _service_navigation(service_name, items, person)
-    else:
-        rendered = _render_service_navigation(service_name, items, person)
+    items = tuple(tuple(item.items()) for item in (context.get("service_navigation") or []))
+    rendered = _service_navigation(service_name, items, user.full_name or user.email)
     token = conditional_escape(context.get("csrf_token") or "")
     return mark_safe(rendered.replace(_CSRF_PLACEHOLDER, token))  # noqa: S308 - token escaped
 
@@ -149,16 +159,12 @@ def service_navigation(context):
 _CSRF_PLACEHOLDER = "councilcase-csrf-token-placeholder"
 
 
-@functools.lru_cache(maxsize=512)
+@_rendered_once
 def _service_navigation(service_name: str, items: tuple, person: str | None) -> str:
-    return _render_service_navigation(service_name, items, person)
-
-
-def _render_service_navigation(service_name: str, items: tuple, person: str | None) -> str:
     params = {
         "serviceName": service_name,
         "serviceUrl": "/",
-        "navigation": [{key: value for key, _kind, value in item} for item in items],
+        "navigation": [dict(item) for item in items],
         "navigationLabel": "Menu",
     }
     if person is not None:
@@ -189,17 +195,10 @@ def govuk_breadcrumbs(*crumbs):
     leading to the current page (which the Design System leaves out)."""
     if len(crumbs) % 2:
         raise template.TemplateSyntaxError("govuk_breadcrumbs takes text and link pairs")
-    typed = tuple((type(crumb), crumb) for crumb in crumbs)
-    if all(kind in _CACHEABLE_TYPES for kind, _crumb in typed):
-        return _breadcrumbs_cached(typed)
     return _breadcrumbs(crumbs)
 
 
-@functools.lru_cache(maxsize=512)
-def _breadcrumbs_cached(typed: tuple) -> str:
-    return _breadcrumbs(tuple(crumb for _kind, crumb in typed))
-
-
+@_rendered_once
 def _breadcrumbs(crumbs: tuple) -> str:
     items = [
         {"text": text, "href": href} for text, href in zip(crumbs[::2], crumbs[1::2], strict=True)
