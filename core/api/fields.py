@@ -37,6 +37,8 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 class CouncilSlugField(serializers.Field):
     """The council a record belongs to, shown by slug. On create, a superuser may name it."""
 
+    plain_representation = True  # shown from the value alone (core.api.serializers)
+
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)

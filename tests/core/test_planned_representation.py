@@ -4,6 +4,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
@@ -81,6 +82,39 @@ def test_every_kind_of_field_is_represented_as_drf_would(db, with_manager):
     officer = factories.OfficerFactory(council=council, line_manager=manager)
     serializer = OfficerSerializer()
     assert serializer.to_representation(officer) == drf_representation(serializer, officer)
-    kinds = {name: kind for name, kind, _attribute, _field in serializer._representation_plan()}
-    assert kinds["full_name"] == "attribute" and kinds["line_manager"] == "id"
-    assert kinds["manager_name"] == kinds["label"] == kinds["shown"] == "drf"
+    steps, _represent = OfficerSerializer.representation_plan()
+    kinds = {step.name: step.kind for step in steps}
+    assert kinds["full_name"] == "text" and kinds["line_manager"] == "id"
+    assert kinds["active"] == "attribute" and kinds["label"] == "method"
+    assert kinds["manager_name"] == kinds["shown"] == kinds["teams"] == "drf"
+
+
+def test_the_enquiry_plan_reads_every_field_without_drf(db):
+    """The enquiry list's fields are all planned: a list page copies no fields per request."""
+    steps, _represent = EnquirySerializer.representation_plan()
+    kinds = {step.name: step.kind for step in steps}
+    assert "drf" not in kinds.values()
+    assert kinds["constituent"] == "nested" and kinds["response_due"] == "method"
+    assert kinds["received_at"] == kinds["closed_at"] == "datetime"
+    assert kinds["council"] == "attribute" and kinds["member"] == "id"
+    serializer = EnquirySerializer(
+        [factories.enquiry(factories.CouncilFactory())], many=True, context={}
+    )
+    assert len(serializer.data) == 1
+    assert "fields" not in serializer.child.__dict__  # DRF's cached_property never ran
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "UTC", "America/New_York"])
+def test_timestamps_are_shown_in_the_current_time_zone_as_drf_shows_them(db, zone):
+    council = factories.CouncilFactory()
+    casework = factories.person("casework", council)
+    summer = datetime.datetime(2026, 7, 1, 9, 30, 15, 123456, tzinfo=datetime.UTC)
+    enquiry = factories.enquiry(council, by=casework, received_at=summer)
+    serializer = EnquirySerializer()
+    with timezone.override(zone):
+        shown = serializer.to_representation(enquiry)
+        assert shown == drf_representation(serializer, enquiry)
+    if zone == "UTC":
+        assert shown["received_at"] == "2026-07-01T09:30:15.123456Z"
+    elif zone == "Europe/London":
+        assert shown["received_at"] == "2026-07-01T10:30:15.123456+01:00"
