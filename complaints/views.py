@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from core import keyset
 from core.errors import Conflict, PreconditionFailed
 from core.forms import add_service_errors, render_cached
+from core.links import reverser
 from council.calendar import calendar_for, local_date
 from council.roles import is_chief_executive, is_director, member_of, officer_of
 from council.selectors import directorates_for
@@ -110,6 +111,7 @@ def _rows(rows, now: datetime.datetime) -> list[dict]:
     """A list page's rows (``selectors.list_rows``) as templates/complaints/_table.html shows
     them."""
     today = local_date(now)
+    href = reverser("enquiry")
     return [
         {
             "pk": row.id,
@@ -118,7 +120,7 @@ def _rows(rows, now: datetime.datetime) -> list[dict]:
             "member_name": row.member__full_name,
             "status_label": STATUS_LABELS[row.status],
             "status_class": STATUS_TAG_CLASSES[row.status],
-            "href": reverse("enquiry", args=[row.id]),
+            "href": href(row.id),
             "assignee_name": row.assigned_officer__full_name,
             "directorate_name": row.directorate__name,
             **_due(row.response_due, today),
