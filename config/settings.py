@@ -59,7 +59,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "council.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.audit.middleware.AuditActorMiddleware",
@@ -144,8 +144,8 @@ COUNCILCASE_PRIVATE_MEDIA_ROOT = env.path(
 # Security: production defaults; development turns them off with DJANGO_DEBUG=true.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Django's database sessions, read without building the query each time (core.sessions).
-SESSION_ENGINE = "core.sessions"
+# Django's database sessions, read with the signed-in account in one statement (council.sessions).
+SESSION_ENGINE = "council.sessions"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
@@ -222,6 +222,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "relay-outbox": {"task": "notifications.relay_outbox", "schedule": 60.0},
     "remind-protocol-reviews": {"task": "protocols.remind_reviews", "schedule": 86400.0},
+    "clear-expired-sessions": {"task": "council.clear_expired_sessions", "schedule": 86400.0},
 }
 
 REST_FRAMEWORK = {

@@ -13,15 +13,23 @@ most of the cost of an empty signed-in API call (bench/lists.py, "no list"). The
 turned into model instances the way the ORM does it (``Model.from_db`` after each field's
 database converters); tests/council/test_backends.py holds the result equal to the ORM's,
 field by field.
+
+A signed-in request reads its session first (council.sessions): the same statement, joined
+from the session's row, brings the account with it, so a page or API call asks the database
+who is signed in once, not twice. Django's ``auth.get_user`` still decides whether the
+session signs anyone in (backend, password-change hash, ``is_active``); it is handed the
+account the session brought (``session_account``) instead of this backend reading it again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
 
@@ -43,9 +51,11 @@ class _Table:
 
 class _PersonStatement:
     """``SELECT`` the account and the records of ``PERSON_RELATED`` (a LEFT JOIN each: a
-    record of the account's, or one the account points at) by the account's id."""
+    record of the account's, or one the account points at) by the account's id; or, with
+    ``by_session``, a live session's data and expiry date followed by its account's (all
+    NULL when it has none) by the session's key."""
 
-    def __init__(self, alias: str):
+    def __init__(self, alias: str, *, by_session: bool = False):
         connection = connections[alias]
         quote = connection.ops.quote_name
         user_model = get_user_model()
@@ -59,7 +69,15 @@ class _PersonStatement:
             else:  # the account's key to it (user.council)
                 on = f"t{index}.{quote(relation.target_field.column)} = t0.{quote(relation.column)}"
             joins.append(f"LEFT JOIN {table} ON {on}")
-        self.tables, select, start = [], [], 0
+        self.tables, select = [], []
+        if by_session:
+            session = apps.get_model("council", "Session")._meta
+            data, expires, key, account = (
+                quote(session.get_field(name).column)
+                for name in ("session_data", "expire_date", "session_key", "user")
+            )
+            select += [f"s.{data}", f"s.{expires}"]
+        start = len(select)
         models = [user_model, *(relation.related_model for relation in self.relations)]
         for index, model in enumerate(models):
             fields = model._meta.concrete_fields
@@ -92,21 +110,31 @@ class _PersonStatement:
             f"WHERE n.{recipient} = t0.{user_pk} AND n.{read_at} IS NULL)"
         )
         columns, users = ", ".join(select), quote(user_model._meta.db_table)
-        # Names from the models, quoted; the one value is a parameter.
-        self.sql = (
-            f"SELECT {columns} FROM {users} t0 {' '.join(joins)} "  # noqa: S608
-            f"WHERE t0.{user_pk} = %s"
-        )
+        if by_session:
+            source = (
+                f"{quote(session.db_table)} s LEFT JOIN {users} t0 ON t0.{user_pk} = s.{account}"
+            )
+            where = f"s.{key} = %s AND s.{expires} > %s"
+        else:
+            source, where = f"{users} t0", f"t0.{user_pk} = %s"
+        # Names from the models, quoted; the values are parameters.
+        self.sql = f"SELECT {columns} FROM {source} {' '.join(joins)} WHERE {where}"  # noqa: S608
         self.alias = alias
 
+    def fetch(self, params) -> tuple | None:
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchone()
+
     def load(self, user_id):
-        connection = connections[self.alias]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, [user_id])
-            row = cursor.fetchone()
-        if row is None:
-            return None
+        row = self.fetch([user_id])
+        return None if row is None else self.account(row)
+
+    def account(self, row):
+        """The account of a fetched row with its records (None for a session without one)."""
         user, *records = (self._instance(table, row) for table in self.tables)
+        if user is None:
+            return None
         for relation, record in zip(self.relations, records, strict=True):
             # Cached even when missing (None): the accessor then answers without a query
             # (DoesNotExist for a missing record), as after select_related.
@@ -130,13 +158,30 @@ class _PersonStatement:
 
 
 @functools.cache
-def _statement(alias: str) -> _PersonStatement:
-    return _PersonStatement(alias)
+def statement(alias: str, *, by_session: bool = False) -> _PersonStatement:
+    return _PersonStatement(alias, by_session=by_session)
 
 
 def load_person(user_id):
     """The account ``user_id`` with its officer, member and council records, or None."""
-    return _statement(router.db_for_read(get_user_model())).load(user_id)
+    return statement(router.db_for_read(get_user_model())).load(user_id)
+
+
+# The account the request's session was read with, while Django's auth.get_user runs.
+_session_account = contextvars.ContextVar("session_account", default=None)
+
+
+@contextlib.contextmanager
+def session_account(session):
+    """Hand ``PersonBackend.get_user`` the account ``session`` (council.sessions) was read
+    with, for the duration of the block: Django's ``auth.get_user(request)`` in
+    council.middleware. Outside such a block the backend reads the account itself."""
+    session.get(SESSION_KEY)  # reads the session, and its account, if not read yet
+    token = _session_account.set(getattr(session, "account", None))
+    try:
+        yield
+    finally:
+        _session_account.reset(token)
 
 
 class PersonBackend(ModelBackend):
@@ -144,5 +189,7 @@ class PersonBackend(ModelBackend):
     account's officer, member and council records with it."""
 
     def get_user(self, user_id):
-        user = load_person(user_id)
+        user = _session_account.get()
+        if user is None or str(user.pk) != str(user_id):
+            user = load_person(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -9,6 +9,7 @@ import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -103,6 +104,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.full_name or self.email
+
+
+class Session(AbstractBaseSession):
+    """A browser's session: Django's database session with the signed-in account's id in a
+    column of its own, so that the session and the account with its records are read by one
+    statement on every request (council.sessions, council.backends). Deleting an account
+    ends its sessions."""
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions"
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore
 
 
 class Ward(models.Model):

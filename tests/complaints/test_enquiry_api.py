@@ -422,10 +422,10 @@ def count_queries(client, url):
     return len(queries.captured_queries), response
 
 
-# The session, the account with its officer and member records (council.backends), then one
-# page query.
-CASEWORK_LIST_QUERIES = 3
-OFFICER_LIST_QUERIES = 3
+# The session with the account and its officer and member records (council.sessions), then
+# one page query.
+CASEWORK_LIST_QUERIES = 2
+OFFICER_LIST_QUERIES = 2
 
 
 @pytest.mark.parametrize("rows", [5, 50])
@@ -460,4 +460,4 @@ def test_the_timeline_costs_the_same_queries_however_long_it_is(org, log, steps)
         )
     count, response = count_queries(client_for(org.casework), act(enquiry, "timeline"))
     assert len(response.json()["results"]) == steps + 1
-    assert count == 4  # session, account, the enquiry, the page of events
+    assert count == 3  # the session with the account, the enquiry, the page of events

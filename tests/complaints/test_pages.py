@@ -229,12 +229,12 @@ def test_queue_pages_by_keyset_and_keeps_the_filters(client, demo):
     assert received[0].reference in back and received[24].reference in back
 
 
-# Query counts: the session, the account with its officer and member records and its unread
-# notifications (council.backends), the digest of the filter form's options, and one query
+# Query counts: the session with the account, its officer and member records and its unread
+# notifications (council.sessions), the digest of the filter form's options, and one query
 # for the page (no COUNT of enquiries); the first time a form is shown with those options and
 # values, also its directorates and officers. The same for 5 and 50 enquiries.
 
-QUEUE_QUERIES = 4
+QUEUE_QUERIES = 3
 QUEUE_QUERIES_FIRST_TIME = QUEUE_QUERIES + 2
 
 
@@ -267,11 +267,11 @@ def test_my_casework_and_escalations_query_counts_are_constant(
 ):
     log_many(demo, extra)
     sign_in(client, "councillor")
-    # session, the account with its records and unread count, the page
-    with django_assert_num_queries(3):
+    # the session with the account, its records and unread count, the page
+    with django_assert_num_queries(2):
         assert client.get(url("my-casework")).status_code == 200
     sign_in(client, "director.place")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert client.get(url("enquiry-escalations")).status_code == 200
 
 
@@ -279,10 +279,10 @@ def test_enquiry_page_query_count_is_pinned(client, demo, django_assert_num_quer
     sign_in(client, "caseworker")
     page = url("enquiry", enquiry(STREETLIGHT).pk)
     client.get(page)  # the council's calendar is cached after its first use
-    # session, the account with its records and unread count, the enquiry, its timeline,
+    # the session with the account, its records and unread count, the enquiry, its timeline,
     # the assign form's officers, and for its picker the officers and their declared
     # conflicts (one query for them all)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(page).status_code == 200
 
 

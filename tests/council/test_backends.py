@@ -37,8 +37,8 @@ def test_a_signed_in_page_asks_for_the_account_once(client, db, django_assert_nu
     council = factories.CouncilFactory()
     client.force_login(factories.person("casework", council))
     client.get("/accessibility/")
-    # the session, and the account with its records and its unread notifications (the badge)
-    with django_assert_num_queries(2):
+    # the session with the account, its records and its unread notifications (the badge)
+    with django_assert_num_queries(1):
         assert client.get("/accessibility/").status_code == 200
 
 

@@ -220,7 +220,7 @@ def test_directory_rejects_an_overlong_search_with_an_error_summary(client, demo
 # roles for the navigation) and the header's unread notifications, then the page's own reads.
 # They do not grow with the number of people.
 
-DIRECTORY_QUERIES = 4  # session, account with its records and unread count, count, page
+DIRECTORY_QUERIES = 3  # the session with the account (records, unread count), count, page
 
 
 @pytest.mark.parametrize("extra_people", [0, 80])
@@ -242,11 +242,11 @@ def test_person_pages_query_counts_are_pinned(client, demo, django_assert_num_qu
     sign_in(client, "officer")
     member = Member.objects.get(full_name="Peter Kowalski")
     officer = Officer.objects.get(full_name="Priya Shah")
-    # session, account with its records and unread count, the member, their committees
-    with django_assert_num_queries(4):
+    # the session with the account, its records and unread count, the member, their committees
+    with django_assert_num_queries(3):
         assert client.get(reverse("member", args=[member.pk])).status_code == 200
-    # session, account with its records and unread count, the officer, their reports
-    with django_assert_num_queries(4):
+    # the session with the account, its records and unread count, the officer, their reports
+    with django_assert_num_queries(3):
         assert client.get(reverse("officer", args=[officer.pk])).status_code == 200
 
 

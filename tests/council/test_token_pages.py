@@ -106,8 +106,8 @@ def test_the_tokens_page_costs_the_same_queries_at_any_length(council, django_as
     admin.get(PAGE)
     for _ in range(10):
         factories.api_token(council, ["*"])
-    # The audit actor, the session, the account with its officer and member records and
-    # unread notifications (council.backends), the tokens with who issued them: none per
+    # The audit actor, the session with the account, its officer and member records and
+    # unread notifications (council.sessions), the tokens with who issued them: none per
     # token.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         admin.get(PAGE)

@@ -99,9 +99,9 @@ def test_version_list_query_count_is_constant(
 ):
     for _ in range(versions):
         import_clauses(protocol)
-    # the audit actor, session, user (with their officer and member records), the versions,
+    # the audit actor, the session with the account (its officer and member records), the versions,
     # their clauses
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = monitoring_officer.get(url("protocol-version-list"))
     assert len(response.json()["results"]) == versions
 
@@ -113,9 +113,9 @@ def test_protocol_list_query_count_is_constant(
     for number in range(protocols):
         created = services.create_protocol(council=council, by=BY, title=f"Protocol {number}")
         import_clauses(created)
-    # the audit actor, session, user (with their officer and member records), the protocols,
+    # the audit actor, the session with the account (its officer and member records), the protocols,
     # their versions
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = monitoring_officer.get(url("protocol-list"))
     assert len(response.json()["results"]) == protocols
 
@@ -357,8 +357,8 @@ def test_search_query_count_is_constant(client_as, protocol, versions, django_as
         version = import_clauses(protocol)
         services.consult_on_version(version=version, by=BY)
     client = client_as("member")
-    # session, user (with their officer and member records), the ranked page, its headlines
-    with django_assert_num_queries(4):
+    # the session with the account (its records), the ranked page, its headlines
+    with django_assert_num_queries(3):
         response = client.get(url("clause-list"), {"search": "days"})
     assert len(response.json()["results"]) == 2 * versions
 

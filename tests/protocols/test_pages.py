@@ -132,9 +132,9 @@ def test_index_query_count_is_constant(reader, council, protocols, django_assert
         created = services.create_protocol(council=council, by=BY, title=f"Protocol {number}")
         version = import_clauses(created)
         services.adopt_version(version=version, by=BY, adopted_on=ADOPTED_ON, approving_body="C")
-    # the audit actor, session, user (with their records and unread count), protocols,
+    # the audit actor, the session with the account (its records and unread count), protocols,
     # their versions
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert reader.get(url("protocols")).status_code == 200
 
 
@@ -143,16 +143,16 @@ def test_version_page_query_count_is_constant(reader, protocol, extra, django_as
     rows = BASE_CLAUSES + [(f"3.{n}", "", f"Clause {n}.", None) for n in range(1, extra + 1)]
     version = import_clauses(protocol, rows)
     services.adopt_version(version=version, by=BY, adopted_on=ADOPTED_ON, approving_body="C")
-    # the audit actor, session, user (with their records and unread count), the version,
+    # the audit actor, the session with the account (its records and unread count), the version,
     # its clauses
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert reader.get(version_url(version)).status_code == 200
 
 
 def test_clause_page_query_count_is_pinned(reader, adopted, django_assert_num_queries):
-    # the audit actor, session, user (with their records and unread count), the version,
+    # the audit actor, the session with the account (its records and unread count), the version,
     # the clause and its parent, its children
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert reader.get(clause_url(adopted, "2.2")).status_code == 200
 
 
@@ -161,9 +161,9 @@ def test_search_page_query_count_is_constant(reader, protocol, versions, django_
     for _ in range(versions):
         version = import_clauses(protocol)
         services.consult_on_version(version=version, by=BY)
-    # the audit actor, session, user (with their records and unread count), the results,
+    # the audit actor, the session with the account (its records and unread count), the results,
     # their headlines
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = reader.get(url("protocol-search-page"), {"q": "days", "all_versions": "on"})
     assert content(response).count("<mark>days</mark>") == 2 * versions
 
@@ -172,9 +172,9 @@ def test_compare_page_query_count_is_pinned(reader, protocol, adopted, django_as
     second = import_clauses(protocol)
     services.consult_on_version(version=second, by=BY)
     params = {"version": second.pk, "against": adopted.pk}
-    # the audit actor, session, user (with their records and unread count), the protocol,
+    # the audit actor, the session with the account (its records and unread count), the protocol,
     # its versions, the clauses of each version
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert reader.get(url("protocol-compare-page", protocol.pk), params).status_code == 200
 
 

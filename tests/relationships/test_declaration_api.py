@@ -346,7 +346,7 @@ def test_the_list_costs_the_same_queries_at_any_length(people, count, django_ass
     for officer in officers:
         factories.declaration(officer, people.member)
     client = client_for(people.monitoring_officer)
-    # the session, the account with its officer record (council.backends), the page
-    with django_assert_num_queries(3):
+    # the session with the account and its officer record (council.sessions), the page
+    with django_assert_num_queries(2):
         response = client.get(LIST)
     assert len(response.json()["results"]) == count

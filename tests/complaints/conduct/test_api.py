@@ -503,7 +503,7 @@ def test_the_list_costs_the_same_queries_at_any_length(
     for _ in range(count):
         raise_complaint(org.officer, org.councillor)
     mo.get(LIST)  # warm the session
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = mo.get(LIST)
     assert len(response.json()["results"]) == count
 
