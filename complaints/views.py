@@ -12,6 +12,7 @@ version, an action the status does not allow (409) and an action the person may 
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -107,24 +108,43 @@ def _due(response_due: datetime.date, today: datetime.date) -> dict:
     }
 
 
-def _rows(rows, now: datetime.datetime) -> list[dict]:
-    """A list page's rows (``selectors.list_rows``) as templates/complaints/_table.html shows
+class ListRow(NamedTuple):
+    """An enquiry as a list page shows it (templates/complaints/_rows.jinja); a tuple, which
+    Jinja reads by attribute at once (a dict it tries as an attribute first)."""
+
+    pk: int
+    reference: str
+    subject: str
+    member_name: str
+    status_label: str
+    status_class: str
+    href: str
+    assignee_name: str | None
+    directorate_name: str | None
+    due: datetime.date | None
+    due_text: str
+    overdue: bool
+    due_today: bool
+
+
+def _rows(rows, now: datetime.datetime) -> list[ListRow]:
+    """A list page's rows (``selectors.list_rows``) as templates/complaints/_rows.jinja shows
     them."""
     today = local_date(now)
     href = reverser("enquiry")
     return [
-        {
-            "pk": row.id,
-            "reference": row.reference,
-            "subject": row.subject,
-            "member_name": row.member__full_name,
-            "status_label": STATUS_LABELS[row.status],
-            "status_class": STATUS_TAG_CLASSES[row.status],
-            "href": href(row.id),
-            "assignee_name": row.assigned_officer__full_name,
-            "directorate_name": row.directorate__name,
+        ListRow(
+            pk=row.id,
+            reference=row.reference,
+            subject=row.subject,
+            member_name=row.member__full_name,
+            status_label=STATUS_LABELS[row.status],
+            status_class=STATUS_TAG_CLASSES[row.status],
+            href=href(row.id),
+            assignee_name=row.assigned_officer__full_name,
+            directorate_name=row.directorate__name,
             **_due(row.response_due, today),
-        }
+        )
         for row in rows
     ]
 

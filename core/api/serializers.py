@@ -170,6 +170,25 @@ _CODE = {
 }
 
 
+_default_timezone = drf_fields.DateTimeField().default_timezone
+
+
+def _current_timezone(serializer):
+    """The time zone a serializer shows timestamps in: the one current when it first showed
+    one (DRF asks for every value; the lookup, in asgiref's request-local storage, cost more
+    than the rest of a timestamp). A serializer lives within one request; one nested without
+    an instance of its own asks each time."""
+    if serializer is None:
+        return _default_timezone()
+    found = serializer.__dict__.get("_representation_timezone", _UNSET)
+    if found is _UNSET:
+        found = serializer.__dict__["_representation_timezone"] = _default_timezone()
+    return found
+
+
+_UNSET = object()
+
+
 def _compile(steps: list[Step]):
     """One function ``(serializer, instance) -> dict`` doing every step in order."""
     namespace = {
@@ -194,8 +213,8 @@ def _compile(steps: list[Step]):
         )
     head = "def represent(self, instance):\n    r = {}\n"
     if any(step.kind == DATETIME for step in steps):
-        namespace["current_timezone"] = drf_fields.DateTimeField().default_timezone
-        head += "    tz = current_timezone()\n"
+        namespace["current_timezone"] = _current_timezone
+        head += "    tz = current_timezone(self)\n"
     exec(head + "".join(body) + "    return r\n", namespace)  # noqa: S102 - code of our own
     return namespace["represent"]
 

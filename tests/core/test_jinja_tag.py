@@ -6,21 +6,25 @@ from django.template import Context, Template
 from django.utils.safestring import mark_safe
 from jinja2 import UndefinedError
 
-ROW = {
-    "pk": 1,
-    "href": "/enquiries/1/",
-    "reference": "ENQ-1",
-    "subject": '<script>alert("x")</script>',
-    "member_name": "Cllr O'Brien & Co",
-    "status_label": "Received",
-    "status_class": "govuk-tag--blue",
-    "assignee_name": None,
-    "directorate_name": mark_safe("<em>Highways</em>"),
-    "due": True,
-    "due_text": "9 Dec 2026",
-    "overdue": True,
-    "due_today": False,
-}
+from complaints.views import ListRow
+
+ROW = ListRow(
+    **{
+        "pk": 1,
+        "href": "/enquiries/1/",
+        "reference": "ENQ-1",
+        "subject": '<script>alert("x")</script>',
+        "member_name": "Cllr O'Brien & Co",
+        "status_label": "Received",
+        "status_class": "govuk-tag--blue",
+        "assignee_name": None,
+        "directorate_name": mark_safe("<em>Highways</em>"),
+        "due": True,
+        "due_text": "9 Dec 2026",
+        "overdue": True,
+        "due_today": False,
+    }
+)
 
 
 def render(source, **context):
