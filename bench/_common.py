@@ -162,7 +162,10 @@ def insert_enquiries(org: Org, *, rows: int, select: str, params: dict) -> None:
         """,
         {**ids, "rows": rows, **params},
     )
-    execute("VACUUM ANALYZE complaints_enquiry")
+    # Every table, as autovacuum leaves a council's database: with only the enquiries analyzed
+    # the planner guessed the sizes of the joined tables, and its plans changed mid-run when
+    # autovacuum analyzed them.
+    execute("VACUUM ANALYZE")
 
 
 def rotate(items, round_number):

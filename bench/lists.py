@@ -62,16 +62,22 @@ API_PAGE, HTML_PAGE = 50, 25
 
 failures: list[str] = []
 
+# The page's rows found first, then joined: written as one query with the joins, PostgreSQL
+# (estimating the row comparison from its first column) joined all the rows after a cursor
+# deep in the run of answered enquiries and sorted them, 2.3 s a page (core.keyset.page).
 FLOOR_SQL = """
 SELECT e.*, c.*, m.*, d.*, o.*
-FROM complaints_enquiry AS e
+FROM (
+    SELECT * FROM complaints_enquiry
+    WHERE council_id = %(council)s AND (response_due, id) > (%(day)s, %(pk)s)
+    ORDER BY response_due, id
+    LIMIT %(limit)s
+) AS e
 JOIN council_council AS c ON c.id = e.council_id
 JOIN council_member AS m ON m.id = e.member_id
 LEFT JOIN council_directorate AS d ON d.id = e.directorate_id
 LEFT JOIN council_officer AS o ON o.id = e.assigned_officer_id
-WHERE e.council_id = %(council)s AND (e.response_due, e.id) > (%(day)s, %(pk)s)
 ORDER BY e.response_due, e.id
-LIMIT %(limit)s
 """
 
 

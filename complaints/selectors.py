@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.api.principal import is_token_principal
 from core.scoping import loaded_council, sees_all_councils, viewer_council_id
 from council.calendar import local_date
-from council.models import Directorate
+from council.models import Directorate, Officer
 from council.roles import DIRECTOR_SENIORITIES, is_chief_executive, member_of, officer_of
 from council.selectors import members_for, officers_for
 from relationships.parties import External
@@ -61,7 +61,10 @@ def enquiries_for(viewer, *, related: tuple[str, ...] = ENQUIRY_RELATED) -> Quer
         seen |= Q(member_id=member.pk)
     officer = officer_of(viewer)
     if officer is not None:
-        seen |= Q(assigned_officer_id=officer.pk) | Q(assigned_officer__line_manager_id=officer.pk)
+        # Columns of the enquiry and subqueries, no join: the keyset page's ids are read
+        # from this alone (core.keyset.page).
+        reports = Officer.objects.filter(line_manager_id=officer.pk).values("pk")
+        seen |= Q(assigned_officer_id=officer.pk) | Q(assigned_officer_id__in=reports)
         directed = Directorate.objects.filter(director_id=officer.pk).values("pk")
         seen |= Q(directorate_id__in=directed)
         if officer.directorate_id is not None:
@@ -104,8 +107,8 @@ def officers_who_cannot_take(enquiry: Enquiry, officers) -> set:
     return conflicted_with_any(_parties_of(enquiry), officers, on=local_date(timezone.now()))
 
 
-# The pages' lists (complaints.views). Each is one query per page, whatever its length: the
-# joins come from ``enquiries_for``, and the order is the queue's index (response_due, id).
+# The pages' lists (complaints.views). Each is one query per page, whatever its length, in
+# the queue's index order (response_due, id); their rows are ``list_rows`` of them.
 
 
 def enquiry_queue(
@@ -167,7 +170,7 @@ def escalations_for(viewer) -> QuerySet[Enquiry]:
     officer = officer_of(viewer)
     if officer is None:
         return Enquiry.objects.none()
-    directed = Q(directorate__director_id=officer.pk)
+    directed = Q(directorate_id__in=Directorate.objects.filter(director_id=officer.pk).values("pk"))
     if officer.seniority in DIRECTOR_SENIORITIES and officer.directorate_id is not None:
         directed |= Q(directorate_id=officer.directorate_id)
     if is_chief_executive(viewer):

@@ -79,8 +79,11 @@ def _directorates(viewer):
 QUEUE_ORDER = ("response_due", "id")
 
 
-def keyset_page(request, queryset, per_page: int = ENQUIRIES_PER_PAGE) -> keyset.LinkedPage:
-    return keyset.page_for_request(request, queryset, QUEUE_ORDER, per_page)
+def list_page(request, enquiries, per_page: int = ENQUIRIES_PER_PAGE) -> keyset.LinkedPage:
+    """A page of ``enquiries`` as the list pages show them (``selectors.list_rows``)."""
+    return keyset.page_for_request(
+        request, enquiries, QUEUE_ORDER, per_page, rows=selectors.list_rows
+    )
 
 
 STATUS_LABELS = dict(EnquiryStatus.choices)
@@ -167,7 +170,7 @@ def queue(request):
     )
     now = timezone.now()
     enquiries = selectors.enquiry_queue(request.user, now=now, **form.filters())
-    page = keyset_page(request, selectors.list_rows(enquiries))
+    page = list_page(request, enquiries)
     return render(
         request,
         "complaints/queue.html",
@@ -363,7 +366,7 @@ def _require_member(user):
 def my_casework(request):
     _require_member(request.user)
     now = timezone.now()
-    page = keyset_page(request, selectors.list_rows(selectors.casework_of(request.user)))
+    page = list_page(request, selectors.casework_of(request.user))
     return render(
         request,
         "complaints/mine.html",
@@ -430,7 +433,7 @@ def escalations(request):
     if not is_director(request.user):
         raise Http404("Escalations are for directors")
     now = timezone.now()
-    page = keyset_page(request, selectors.list_rows(selectors.escalations_for(request.user)))
+    page = list_page(request, selectors.escalations_for(request.user))
     return render(
         request,
         "complaints/escalations.html",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -111,30 +112,46 @@ def _reversed(ordering: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def page(
-    queryset: QuerySet, ordering: tuple[str, ...], position: Position | None, size: int
+    queryset: QuerySet,
+    ordering: tuple[str, ...],
+    position: Position | None,
+    size: int,
+    *,
+    rows: Callable[[QuerySet], QuerySet] | None = None,
 ) -> Page:
     """The ``size`` rows at ``position`` (the first page when None), in ``ordering``, with one
-    query: one row more than the page is read to learn whether another page follows."""
-    if position is not None and position.backwards:
-        rows = list(
-            queryset.filter(_beyond(ordering, position.values, backwards=True)).order_by(
-                *_reversed(ordering)
-            )[: size + 1]
-        )
-        more = len(rows) > size
-        rows = rows[:size][::-1]
+    query: one row more than the page is read to learn whether another page follows.
+
+    ``rows`` turns ``queryset`` into what the page shows when that joins other tables (e.g.
+    ``values_list`` of the member's and assignee's names). The page's ids are then found in a
+    subquery of ``queryset`` alone and the rows joined to those ids only. PostgreSQL estimates
+    a row comparison from its first column, so a cursor inside a long run of one value (the
+    thousands of answered enquiries, none due) looks like "a row or two"; with joins in the
+    same query it then chose to join every remaining row and sort them (1.8 s a page at a
+    million enquiries), where the ids alone are an index range read in order."""
+    backwards = position is not None and position.backwards
+    order = _reversed(ordering) if backwards else ordering
+    beyond = (
+        queryset.filter(_beyond(ordering, position.values, backwards=backwards))
+        if position is not None
+        else queryset
+    )
+    if rows is None:
+        found = list(beyond.order_by(*order)[: size + 1])
+    else:
+        ids = beyond.order_by(*order).values("pk")[: size + 1]
+        found = list(rows(queryset.filter(pk__in=ids)).order_by(*order))
+    more = len(found) > size
+    found = found[:size]
+    if backwards:
+        found.reverse()
         has_previous, has_next = more, True
     else:
-        if position is not None:
-            queryset = queryset.filter(_beyond(ordering, position.values, backwards=False))
-        rows = list(queryset.order_by(*ordering)[: size + 1])
-        has_next = len(rows) > size
-        rows = rows[:size]
-        has_previous = position is not None
+        has_previous, has_next = position is not None, more
     return Page(
-        rows=rows,
-        previous=Position(values_of(rows[0], ordering), True) if has_previous and rows else None,
-        next=Position(values_of(rows[-1], ordering)) if has_next and rows else None,
+        rows=found,
+        previous=Position(values_of(found[0], ordering), True) if has_previous and found else None,
+        next=Position(values_of(found[-1], ordering)) if has_next and found else None,
     )
 
 
@@ -152,12 +169,18 @@ CURSOR_PARAMETER = "cursor"
 
 
 def page_for_request(
-    request, queryset: QuerySet, ordering: tuple[str, ...], size: int
+    request,
+    queryset: QuerySet,
+    ordering: tuple[str, ...],
+    size: int,
+    *,
+    rows: Callable[[QuerySet], QuerySet] | None = None,
 ) -> LinkedPage:
-    """The page ``?cursor=`` names (the first page without one) of ``queryset``."""
+    """The page ``?cursor=`` names (the first page without one) of ``queryset``; ``rows`` as
+    for ``page``."""
     model = queryset.model
     position = decode(request.GET.get(CURSOR_PARAMETER), model, ordering)
-    found = page(queryset, ordering, position, size)
+    found = page(queryset, ordering, position, size, rows=rows)
 
     def href(position: Position | None) -> str | None:
         if position is None:
