@@ -107,6 +107,10 @@ def _beyond(ordering: tuple[str, ...], values: tuple, *, backwards: bool) -> Q:
     return bound & reduce(or_, alternatives)
 
 
+def _as_it_is(queryset: QuerySet) -> QuerySet:
+    return queryset
+
+
 def _reversed(ordering: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name[1:] if name.startswith("-") else f"-{name}" for name in ordering)
 
@@ -123,8 +127,9 @@ def page(
     query: one row more than the page is read to learn whether another page follows.
 
     ``rows`` turns ``queryset`` into what the page shows when that joins other tables (e.g.
-    ``values_list`` of the member's and assignee's names). The page's ids are then found in a
-    subquery of ``queryset`` alone and the rows joined to those ids only. PostgreSQL estimates
+    ``values_list`` of the member's and assignee's names); a ``select_related`` queryset is
+    treated the same way. The page's ids are then found in a subquery of ``queryset`` alone
+    and the rows joined to those ids only. PostgreSQL estimates
     a row comparison from its first column, so a cursor inside a long run of one value (the
     thousands of answered enquiries, none due) looks like "a row or two"; with joins in the
     same query it then chose to join every remaining row and sort them (1.8 s a page at a
@@ -136,6 +141,8 @@ def page(
         if position is not None
         else queryset
     )
+    if rows is None and queryset.query.select_related:
+        rows = _as_it_is
     if rows is None:
         found = list(beyond.order_by(*order)[: size + 1])
     else:

@@ -79,3 +79,11 @@ def test_a_cursor_round_trips_and_a_tampered_one_means_the_first_page(members):
 def test_a_page_is_one_query(members, django_assert_num_queries):
     with django_assert_num_queries(1):
         keyset.page(Member.objects.all(), ("full_name", "id"), None, 5)
+
+
+def test_a_select_related_list_is_read_ids_first_too(members, django_assert_num_queries):
+    with django_assert_num_queries(1) as captured:
+        found = keyset.page(with_council(Member.objects.all()), ("full_name", "id"), None, 5)
+    assert len(found.rows) == 5 and all(row.council.pk for row in found.rows)
+    outer, inner = captured.captured_queries[0]["sql"].split(" IN (SELECT ", 1)
+    assert "JOIN" in outer and "JOIN" not in inner
