@@ -176,7 +176,7 @@ def queue(request):
         "complaints/queue.html",
         {
             "form": form,
-            "form_html": render_cached(form),
+            "form_html": render_cached(form, viewer=request.user),
             "page": page,
             "rows": _rows(page.object_list, now),
             "filtered": bool(form.filters() and any(form.filters().values())),

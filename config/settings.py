@@ -193,14 +193,18 @@ CACHES = {
         "KEY_PREFIX": env("COUNCILCASE_CACHE_PREFIX", default="councilcase"),
     },
     # Each process's own cache of rendered filter forms (core.forms.render_cached): keyed by
-    # their content, so never stale; a few hundred kilobytes at most per entry.
+    # their content, so never stale; a few hundred kilobytes at most per entry. It also keeps
+    # each viewer's last check of a form's options (a short digest) for the seconds below.
     "rendered": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "councilcase-rendered-forms",
         "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 64},
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
+# How long a person's filter form (the queue's officers and directorates) is shown without
+# checking its options again: a renamed or new officer appears in it within this time.
+RENDERED_FORM_RECHECK_SECONDS = env.int("COUNCILCASE_FORM_RECHECK_SECONDS", default=30)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True

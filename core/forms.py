@@ -9,6 +9,7 @@ from crispy_forms.utils import render_crispy_form
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
@@ -136,14 +137,18 @@ def options_fingerprint(form: forms.Form) -> str:
         return ":".join(value or "" for value in cursor.fetchone())
 
 
-def render_cached(form: forms.Form) -> str:
+def render_cached(form: forms.Form, *, viewer=None) -> str:
     """``form`` rendered by crispy-forms, from the process's cache when the same form was
     rendered before with the same submitted values and the same options.
 
     For forms whose markup depends on nothing else: GET filter forms (no CSRF token, no
     errors added by the view). A queue's filter lists every officer of the council, and
     rendering it was a third of the page (bench/lists.py); its options are checked in one
-    query (``options_fingerprint``) instead of read and rendered on every page."""
+    query (``options_fingerprint``) instead of read and rendered on every page, and for the
+    same ``viewer`` that check is reused for ``RENDERED_FORM_RECHECK_SECONDS`` (30 by
+    default: the query and building it were a sixth of the page): a renamed, new or departed
+    officer shows in that viewer's filter within that time. The rows listed are never
+    affected: only the filter's option labels can lag."""
     data = form.data
     submitted = (
         [
@@ -156,7 +161,7 @@ def render_cached(form: forms.Form) -> str:
     identity = (
         type(form).__module__,
         type(form).__qualname__,
-        options_fingerprint(form),
+        _recent_fingerprint(form, viewer),
         submitted,
     )
     key = "form:" + hashlib.sha256(repr(identity).encode()).hexdigest()
@@ -166,3 +171,17 @@ def render_cached(form: forms.Form) -> str:
         html = str(render_crispy_form(form))
         cache.set(key, html)
     return mark_safe(html)  # noqa: S308 - rendered by crispy-forms' escaping templates
+
+
+def _recent_fingerprint(form: forms.Form, viewer) -> str:
+    seconds = settings.RENDERED_FORM_RECHECK_SECONDS
+    viewer_id = getattr(viewer, "pk", None)
+    if not seconds or viewer_id is None:
+        return options_fingerprint(form)
+    cache = caches[RENDERED_FORMS_CACHE]
+    key = f"options:{type(form).__module__}.{type(form).__qualname__}:{viewer_id}"
+    fingerprint = cache.get(key)
+    if fingerprint is None:
+        fingerprint = options_fingerprint(form)
+        cache.set(key, fingerprint, timeout=seconds)
+    return fingerprint

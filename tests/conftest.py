@@ -16,6 +16,17 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rendered_forms():
+    """Rendered filter forms and each person's last check of their options are kept in the
+    process's memory (core.forms.render_cached), keyed by ids that repeat from test to test."""
+    from django.core.cache import caches
+
+    from core.forms import RENDERED_FORMS_CACHE
+
+    caches[RENDERED_FORMS_CACHE].clear()
+
+
+@pytest.fixture(autouse=True)
 def _own_cache_namespace(settings):
     """Each test counts in its own part of the shared Redis cache: token rate limits and
     failed sign-ins (keyed by token id and email address, which repeat across tests and

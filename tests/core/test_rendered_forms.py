@@ -1,5 +1,6 @@
 """core.forms.render_cached and options_fingerprint: a filter form is rendered once per set
-of options and submitted values, and any change to its options is seen at once."""
+of options and submitted values; any change to its options is seen at once, or for a viewer
+who was shown it within ``RENDERED_FORM_RECHECK_SECONDS``, once that time has passed."""
 
 import pytest
 from crispy_forms.utils import render_crispy_form
@@ -48,6 +49,27 @@ def test_a_form_shown_again_costs_one_query(viewer, django_assert_num_queries):
     render_cached(queue_form(viewer))
     with django_assert_num_queries(1):  # the options' digest
         render_cached(queue_form(viewer))
+
+
+def test_a_form_shown_again_to_the_same_viewer_soon_costs_none(viewer, django_assert_num_queries):
+    first = render_cached(queue_form(viewer), viewer=viewer)
+    with django_assert_num_queries(0):
+        assert render_cached(queue_form(viewer), viewer=viewer) == first
+
+
+def test_a_change_reaches_a_viewer_once_the_recheck_time_has_passed(viewer, settings):
+    officer = Officer.objects.filter(council_id=viewer.council_id).first()
+    render_cached(queue_form(viewer), viewer=viewer)
+    Officer.objects.filter(pk=officer.pk).update(full_name="Zebedee Renamed")
+    assert "Zebedee Renamed" not in render_cached(queue_form(viewer), viewer=viewer)
+    assert "Zebedee Renamed" in render_cached(queue_form(viewer))  # checked without a viewer
+    caches[RENDERED_FORMS_CACHE].delete(
+        f"options:complaints.forms.QueueFilterForm:{viewer.pk}"
+    )  # as the entry's 30 seconds running out does
+    assert "Zebedee Renamed" in render_cached(queue_form(viewer), viewer=viewer)
+    settings.RENDERED_FORM_RECHECK_SECONDS = 0  # checked every time
+    Officer.objects.filter(pk=officer.pk).update(full_name="Yolanda Renamed")
+    assert "Yolanda Renamed" in render_cached(queue_form(viewer), viewer=viewer)
 
 
 def test_other_submitted_values_are_rendered_apart(viewer):
