@@ -118,3 +118,23 @@ def test_timestamps_are_shown_in_the_current_time_zone_as_drf_shows_them(db, zon
         assert shown["received_at"] == "2026-07-01T09:30:15.123456Z"
     elif zone == "Europe/London":
         assert shown["received_at"] == "2026-07-01T10:30:15.123456+01:00"
+
+
+class StampedOfficerSerializer(PlannedRepresentation, serializers.ModelSerializer):
+    class Meta:
+        model = Officer
+        fields = ["id", "created_at", "updated_at"]
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        datetime.datetime(2026, 3, 29, 0, 30),  # naive: made aware as DRF does
+        datetime.datetime(2026, 3, 29, 0, 30, tzinfo=datetime.UTC),
+        None,
+    ],
+)
+def test_timestamps_of_every_kind_are_represented_as_drf_would(stamp):
+    officer = Officer(id=7, created_at=stamp, updated_at=stamp)
+    serializer = StampedOfficerSerializer()
+    assert serializer.to_representation(officer) == drf_representation(serializer, officer)
