@@ -89,6 +89,10 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The signed-in session's statement (council.backends) is prepared once per connection. Turn
+# off behind a pooler that gives each transaction another server session (PgBouncer's
+# transaction pooling), where a prepared statement does not follow the client.
+PREPARED_STATEMENTS = env.bool("COUNCILCASE_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "council.User"

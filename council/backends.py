@@ -29,6 +29,7 @@ import functools
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
@@ -114,17 +115,49 @@ class _PersonStatement:
             source = (
                 f"{quote(session.db_table)} s LEFT JOIN {users} t0 ON t0.{user_pk} = s.{account}"
             )
-            where = f"s.{key} = %s AND s.{expires} > %s"
+            conditions = [f"s.{key} = {{}}", f"s.{expires} > {{}}"]
         else:
-            source, where = f"{users} t0", f"t0.{user_pk} = %s"
-        # Names from the models, quoted; the values are parameters.
-        self.sql = f"SELECT {columns} FROM {source} {' '.join(joins)} WHERE {where}"  # noqa: S608
+            source, conditions = f"{users} t0", [f"t0.{user_pk} = {{}}"]
+
+        def written(placeholders) -> str:
+            where = " AND ".join(map(str.format, conditions, placeholders))
+            # Names from the models, quoted; the values are parameters.
+            return f"SELECT {columns} FROM {source} {' '.join(joins)} WHERE {where}"  # noqa: S608
+
+        self.sql = written(["%s"] * len(conditions))
         self.alias = alias
+        # The session's statement runs on every signed-in request, and planning its five-table
+        # join took most of its time (0.64 ms of 0.7 ms): it is prepared once per database
+        # connection (see fetch).
+        self.name = "councilcase_session_account" if by_session else None
+        self.prepare_sql = written([f"${n}" for n in range(1, len(conditions) + 1)])
+        self.execute_sql = f"EXECUTE {self.name}({', '.join(['%s'] * len(conditions))})"
 
     def fetch(self, params) -> tuple | None:
-        with connections[self.alias].cursor() as cursor:
-            cursor.execute(self.sql, params)
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            prepared = self.name is not None and self._prepared(connection)
+            cursor.execute(self.execute_sql if prepared else self.sql, params)
             return cursor.fetchone()
+
+    def _prepared(self, connection) -> bool:
+        """Whether the statement is prepared on ``connection``'s database session, preparing it
+        the first time (PostgreSQL keeps it until the session ends, through rollbacks). Done
+        on the driver's own cursor, as Django sets up a connection: once per connection, it is
+        not one of a request's queries. Off with ``COUNCILCASE_PREPARED_STATEMENTS=false``,
+        for a pooler that hands each transaction another server session (PgBouncer's
+        transaction mode)."""
+        if not settings.PREPARED_STATEMENTS or connection.vendor != "postgresql":
+            return False
+        raw = connection.connection
+        if getattr(connection, "_councilcase_prepared_on", None) is raw:
+            return True
+        with raw.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [self.name])
+            if cursor.fetchone() is None:
+                cursor.execute(f"PREPARE {self.name} AS {self.prepare_sql}")
+        connection._councilcase_prepared_on = raw
+        return True
 
     def load(self, user_id):
         row = self.fetch([user_id])

@@ -131,3 +131,33 @@ def test_expired_sessions_are_cleared_daily(client, db, settings):
     assert set(Session.objects.values_list("session_key", flat=True)) == {live}
     entry = settings.CELERY_BEAT_SCHEDULE["clear-expired-sessions"]
     assert entry == {"task": "council.clear_expired_sessions", "schedule": 86400.0}
+
+
+def prepared_statements():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_the_session_statement_is_prepared_once_per_connection(
+    client, db, django_assert_num_queries
+):
+    signed_in_client(client, db)
+    client.get(PAGE)
+    assert "councilcase_session_account" in prepared_statements()
+    with django_assert_num_queries(1) as captured:
+        assert "Sign out" in client.get(PAGE).content.decode()
+    assert captured.captured_queries[0]["sql"].startswith("EXECUTE councilcase_session_account(")
+
+
+def test_without_prepared_statements_the_same_statement_is_sent_each_time(
+    client, db, settings, django_assert_num_queries
+):
+    settings.PREPARED_STATEMENTS = False
+    user = signed_in_client(client, db)
+    with django_assert_num_queries(1) as captured:
+        assert "Sign out" in client.get(PAGE).content.decode()
+    assert captured.captured_queries[0]["sql"].startswith("SELECT s.")
+    assert SessionStore(client.session.session_key).load()[SESSION_KEY] == str(user.pk)
