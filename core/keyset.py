@@ -129,11 +129,12 @@ def page(
     ``rows`` turns ``queryset`` into what the page shows when that joins other tables (e.g.
     ``values_list`` of the member's and assignee's names); a ``select_related`` queryset is
     treated the same way. The page's ids are then found in a subquery of ``queryset`` alone
-    and the rows joined to those ids only. PostgreSQL estimates
-    a row comparison from its first column, so a cursor inside a long run of one value (the
-    thousands of answered enquiries, none due) looks like "a row or two"; with joins in the
-    same query it then chose to join every remaining row and sort them (1.8 s a page at a
-    million enquiries), where the ids alone are an index range read in order."""
+    and the rows joined to those ids only. PostgreSQL estimates a row comparison from its
+    first column, so a cursor inside a long run of one value (the thousands of answered
+    enquiries, none due) looks like "a row or two"; with joins in the same query it then
+    chose to join every remaining row and sort them (1.8 s a page at a million enquiries),
+    where the ids alone are an index range read in order. A filter on another table's
+    column still joins it in the subquery: keep such filters to subqueries (``pk__in``)."""
     backwards = position is not None and position.backwards
     order = _reversed(ordering) if backwards else ordering
     beyond = (
