@@ -93,9 +93,16 @@ class Step:
     attribute: str = ""
 
 
+def _is_name(text: str) -> bool:
+    """Whether ``text`` can be written as ``object.text`` in the generated code."""
+    return text.isidentifier() and not keyword.iskeyword(text)
+
+
 def _step(model, field) -> Step:
     name = field.field_name
     if isinstance(field, drf_fields.SerializerMethodField):
+        if not _is_name(field.method_name):
+            return Step(name, DRF, field)
         return Step(name, METHOD, field, field.method_name)
     if field.source == "*":
         if isinstance(field, PlannedRepresentation) and type(field).plain_plan():
@@ -131,7 +138,7 @@ def _step(model, field) -> Step:
 
 
 def _read(attribute: str) -> str:
-    if attribute.isidentifier() and not keyword.iskeyword(attribute):
+    if _is_name(attribute):
         return f"instance.{attribute}"
     return f"getattr(instance, {attribute!r})"
 
@@ -171,6 +178,7 @@ _CODE = {
 
 
 _default_timezone = drf_fields.DateTimeField().default_timezone
+_UNSET = object()
 
 
 def _current_timezone(serializer):
@@ -186,9 +194,6 @@ def _current_timezone(serializer):
     return found
 
 
-_UNSET = object()
-
-
 def _compile(steps: list[Step]):
     """One function ``(serializer, instance) -> dict`` doing every step in order."""
     namespace = {
@@ -198,14 +203,10 @@ def _compile(steps: list[Step]):
     }
     body = []
     for i, step in enumerate(steps):
-        if step.kind == METHOD and not (
-            step.attribute.isidentifier() and not keyword.iskeyword(step.attribute)
-        ):
-            step = Step(step.name, DRF, step.field)
         if step.kind in (ATTRIBUTE, DATETIME):
             namespace[f"h{i}"] = step.field.to_representation
         elif step.kind == NESTED:
-            namespace[f"h{i}"] = type(step.field).represent_plainly
+            namespace[f"h{i}"] = type(step.field).representation_plan()[1]
         body.append(
             _CODE[step.kind].format(
                 key=repr(step.name), read=_read(step.attribute), attribute=step.attribute, i=i
@@ -254,10 +255,6 @@ class PlannedRepresentation:
         field left to DRF): then it can be nested by ``source="*"`` without its own copy."""
         steps, _represent = cls.representation_plan()
         return all(step.kind not in (METHOD, DRF) for step in steps)
-
-    @classmethod
-    def represent_plainly(cls, serializer, instance):
-        return cls.representation_plan()[1](serializer, instance)
 
     def to_representation(self, instance):
         return type(self).representation_plan()[1](self, instance)

@@ -174,6 +174,24 @@ def test_queue_is_ordered_by_due_date_and_marks_overdue_and_due_today(client, de
     assert '<strong class="govuk-tag govuk-tag--orange">Due today</strong>' in page
 
 
+def test_the_enquiry_page_shows_its_due_date_as_the_lists_do(client, demo):
+    overdue = timezone.localdate() - datetime.timedelta(days=3)
+    shown = enquiry(STREETLIGHT)
+    Enquiry.objects.filter(pk=shown.pk).update(
+        first_response_due=overdue, response_due=overdue
+    )  # the test's clock, as in the queue's test
+    sign_in(client, "caseworker")
+    page = content(client.get(url("enquiry", shown.pk)))
+    assert f"{overdue.day} {overdue:%b %Y}" in page
+    assert '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' in page
+    services.respond_to_enquiry(
+        enquiry=enquiry(STREETLIGHT),
+        by=User.objects.get(email=demo_email("caseworker")),
+        response="Repaired.",
+    )
+    assert "No response due" in content(client.get(url("enquiry", shown.pk)))
+
+
 @pytest.mark.parametrize(
     ("params", "shown", "hidden"),
     [

@@ -9,21 +9,19 @@ from jinja2 import UndefinedError
 from complaints.views import ListRow
 
 ROW = ListRow(
-    **{
-        "pk": 1,
-        "href": "/enquiries/1/",
-        "reference": "ENQ-1",
-        "subject": '<script>alert("x")</script>',
-        "member_name": "Cllr O'Brien & Co",
-        "status_label": "Received",
-        "status_class": "govuk-tag--blue",
-        "assignee_name": None,
-        "directorate_name": mark_safe("<em>Highways</em>"),
-        "due": True,
-        "due_text": "9 Dec 2026",
-        "overdue": True,
-        "due_today": False,
-    }
+    pk=1,
+    href="/enquiries/1/",
+    reference="ENQ-1",
+    subject='<script>alert("x")</script>',
+    member_name="Cllr O'Brien & Co",
+    status_label="Received",
+    status_class="govuk-tag--blue",
+    assignee_name=None,
+    directorate_name=mark_safe("<em>Highways</em>"),
+    due=True,
+    due_text="9 Dec 2026",
+    overdue=True,
+    due_today=False,
 )
 
 
