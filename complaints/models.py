@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from core.models import VersionedModel
+from core.models import PlainLoading, VersionedModel
 from council.calendar import is_overdue
 from council.models import Council, Directorate, Member, Officer
 
@@ -127,7 +127,7 @@ class ServiceStandard(VersionedModel):
         )
 
 
-class EnquiryReferenceCounter(models.Model):
+class EnquiryReferenceCounter(PlainLoading, models.Model):
     """The last reference number issued per council and year (``ENQ-2026-000123``).
 
     ``services.next_enquiry_reference`` increments it with one INSERT ... ON CONFLICT DO UPDATE,
@@ -352,7 +352,7 @@ class Enquiry(VersionedModel):
         return self.is_overdue_at(timezone.now())
 
 
-class EnquiryEvent(models.Model):
+class EnquiryEvent(PlainLoading, models.Model):
     """One entry on an enquiry's timeline: what was done, by whom, when.
 
     Append-only: the services create entries and nothing changes or deletes them. ``actor``

@@ -3,11 +3,12 @@
 from django.db import models
 
 from .audit.models import AuditAction, AuditEvent
+from .loading import PlainLoading
 
-__all__ = ["AuditAction", "AuditEvent", "VersionedModel"]
+__all__ = ["AuditAction", "AuditEvent", "PlainLoading", "VersionedModel"]
 
 
-class VersionedModel(models.Model):
+class VersionedModel(PlainLoading, models.Model):
     """A mutable record that clients edit with optimistic concurrency.
 
     ``version`` backs the API's ``ETag`` / ``If-Match`` contract (API.md, Conventions): every

@@ -13,7 +13,7 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 
-from core.models import VersionedModel
+from core.models import PlainLoading, VersionedModel
 
 from .choices import (
     SINGLE_HOLDER_STATUTORY_ROLES,
@@ -59,7 +59,7 @@ class Council(VersionedModel):
         return self.name
 
 
-class ClosureDay(models.Model):
+class ClosureDay(PlainLoading, models.Model):
     """A day the council is closed although it is not a bank holiday (e.g. a Christmas shutdown)."""
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="closure_days")
@@ -76,7 +76,7 @@ class ClosureDay(models.Model):
         return f"{self.date:%d %B %Y}"
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(PlainLoading, AbstractBaseUser, PermissionsMixin):
     """A sign-in. Linked to a member or officer record only by administrators or the HR sync.
 
     Nothing a person asserts at sign-in creates or links an account (DESIGN.md, Security).
@@ -106,7 +106,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
 
-class Session(AbstractBaseSession):
+class Session(PlainLoading, AbstractBaseSession):
     """A browser's session: Django's database session with the signed-in account's id in a
     column of its own, so that the session and the account with its records are read by one
     statement on every request (council.sessions, council.backends). Deleting an account
@@ -123,7 +123,7 @@ class Session(AbstractBaseSession):
         return SessionStore
 
 
-class Ward(models.Model):
+class Ward(PlainLoading, models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="wards")
     name = models.CharField(max_length=200)
 
@@ -314,7 +314,7 @@ class Committee(VersionedModel):
         return self.name
 
 
-class CommitteeMembership(models.Model):
+class CommitteeMembership(PlainLoading, models.Model):
     """A member's seat on a committee or panel.
 
     It carries its council, as every row that belongs to a council does (DESIGN.md,
@@ -351,7 +351,7 @@ class CommitteeMembership(models.Model):
         super().save(*args, **kwargs)
 
 
-class ApiToken(models.Model):
+class ApiToken(PlainLoading, models.Model):
     """A council's integration credential (API.md, Authentication and scope).
 
     Only a SHA-256 digest of the key is stored; the key itself is shown once, when issued.

@@ -19,7 +19,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
 
-from core.models import VersionedModel
+from core.models import PlainLoading, VersionedModel
 from council.models import Council
 
 from .choices import SETTLED_STATUSES, UNSETTLED_STATUSES, VersionStatus
@@ -145,7 +145,7 @@ class ProtocolVersion(VersionedModel):
         return self.status in SETTLED_STATUSES
 
 
-class Clause(models.Model):
+class Clause(PlainLoading, models.Model):
     """One numbered clause of a version: ``number`` (``10.3.1``, ``10.3(a)``), its heading and
     text, its place in the document (``order``) and in the tree (``parent``), and the line of
     the source document it was read from.

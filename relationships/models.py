@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
-from core.models import VersionedModel
+from core.models import PlainLoading, VersionedModel
 from council.models import Council, Member, Officer
 
 from .choices import DeclarationKind, DeclarationRecipient, DeclarationStatus
@@ -171,7 +171,7 @@ class Declaration(VersionedModel):
         return self.status != DeclarationStatus.ENDED
 
 
-class ConflictQuestion(models.Model):
+class ConflictQuestion(PlainLoading, models.Model):
     """One question put to the conflict check through the API: who asked, about whom, for
     which date, and the answer. Conflict checks are not an oracle (DESIGN.md, Security
     decisions): every question is recorded, so that fishing for relationships shows up.

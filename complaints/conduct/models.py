@@ -28,7 +28,7 @@ from django.db import models
 from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
-from core.models import VersionedModel
+from core.models import PlainLoading, VersionedModel
 from council.models import Council, Member, Officer
 
 from .choices import (
@@ -151,7 +151,7 @@ class RouteStage(VersionedModel):
         return f"{self.order}. {self.name}"
 
 
-class ComplaintReferenceCounter(models.Model):
+class ComplaintReferenceCounter(PlainLoading, models.Model):
     """The last complaint reference number issued per council and year (``CMP-2026-000012``);
     incremented with INSERT ... ON CONFLICT DO UPDATE, like the enquiries' counter."""
 
@@ -308,7 +308,7 @@ class Complaint(VersionedModel):
         return [ComplaintCategory(category).label for category in self.categories]
 
 
-class ComplaintIncident(models.Model):
+class ComplaintIncident(PlainLoading, models.Model):
     """One dated incident the complaint alleges. Harassment involves conduct on at least two
     occasions (DESIGN.md, Conduct complaints): fewer is a warning for the Monitoring Officer."""
 
@@ -324,7 +324,7 @@ class ComplaintIncident(models.Model):
         return f"Incident on {self.occurred_on:%d %B %Y}"
 
 
-class CitedClause(models.Model):
+class CitedClause(PlainLoading, models.Model):
     """A protocol clause the complaint cites: one of the version in force on the date of one
     of its incidents (the citation keeps meaning what it meant: adopted clauses never change,
     protocols migration 0002)."""
@@ -347,7 +347,7 @@ class CitedClause(models.Model):
         return f"{self.complaint_id} cites {self.clause_id}"
 
 
-class ComplaintStage(models.Model):
+class ComplaintStage(PlainLoading, models.Model):
     """A stage a complaint has reached: its owner (resolved when it opened), due date (working
     days from the council's calendar), and how it ended.
 
@@ -458,7 +458,7 @@ class ComplaintStage(models.Model):
         return self.closed_at is None
 
 
-class ComplaintHistory(models.Model):
+class ComplaintHistory(PlainLoading, models.Model):
     """One entry in a complaint's stage history: every stage opened, substitution,
     escalation, re-route, citation and outcome, by whom and when.
 
@@ -497,7 +497,7 @@ class ComplaintHistory(models.Model):
         return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class ComplaintInvestigator(models.Model):
+class ComplaintInvestigator(PlainLoading, models.Model):
     """An officer the Monitoring Officer assigned to investigate: sees the complaint in full."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="investigators")
@@ -516,7 +516,7 @@ class ComplaintInvestigator(models.Model):
         return f"Investigator {self.officer_id} of {self.complaint_id}"
 
 
-class ComplaintEvidence(models.Model):
+class ComplaintEvidence(PlainLoading, models.Model):
     """A file of evidence, stored outside the web root (``private_storage``) under a random
     name and served only to those who may see the complaint in full, or the complainant who
     gave it."""
@@ -540,7 +540,7 @@ class ComplaintEvidence(models.Model):
         return self.original_name
 
 
-class ComplaintView(models.Model):
+class ComplaintView(PlainLoading, models.Model):
     """Someone looked at a complaint (its page, its API record or its evidence): who and when.
     Complaints are confidential and every view is recorded (DESIGN.md, Conduct complaints);
     the Monitoring Officer can see who looked."""
@@ -559,7 +559,7 @@ class ComplaintView(models.Model):
         return f"Viewed by {self.viewer_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class ComplaintUserObjectPermission(UserObjectPermissionBase):
+class ComplaintUserObjectPermission(PlainLoading, UserObjectPermissionBase):
     """django-guardian's per-object grants on complaints, with a real foreign key (guardian's
     direct-foreign-key form): granted to each stage owner when their stage opens and to each
     investigator, so the complaint selector joins them instead of casting generic ids."""

@@ -11,6 +11,8 @@ tests) never tries to TRUNCATE it, which its guard trigger refuses.
 
 from django.db import models
 
+from core.loading import PlainLoading
+
 
 class AuditAction(models.TextChoices):
     INSERT = "insert", "Created"
@@ -19,7 +21,7 @@ class AuditAction(models.TextChoices):
     TRUNCATE = "truncate", "Emptied (every row removed)"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(PlainLoading, models.Model):
     """One change to one row (or, for ``truncate``, to a whole table).
 
     ``changes`` holds, for an insert, the new values; for an update, only the changed columns

@@ -4,10 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from core.loading import PlainLoading
+
 from .choices import NotificationKind
 
 
-class Notification(models.Model):
+class Notification(PlainLoading, models.Model):
     """One thing one person is told, at most once (``dedupe_key`` is unique).
 
     Written in the same transaction as the change that causes it, so a rolled-back change
