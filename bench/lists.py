@@ -21,6 +21,13 @@ directorate, assignee), fetched into Python tuples. Modes are interleaved round 
 medians taken. Aims (the issue, at 1,000,000): API page <= 2.5x the floor, deep page <= 1.1x
 the first, HTML page <= 5x the floor.
 
+Where the API's time goes, in layers (the first page, 50 rows, as the same officer): a
+hand-written endpoint (a DRF view, one raw SQL query of the enquiry table, its rows to JSON:
+no ORM, no serializer, no viewset); the same view reading the page through the selector, the
+ORM and core.keyset (ids to JSON); then also through the serializer and renderer; the API
+itself adds the viewset (pagination links, filters, permissions, ETags, DRF's response).
+These views live in this script only: they show what each layer costs, not a second API.
+
 Also follows the API's ``next`` links for a few pages from a position inside a long run of
 equal due dates and checks that every page brings new rows. Exits 1 on a correctness failure
 (a page not the floor's rows, a page repeated); a missed aim prints "MISSED AIM".
@@ -37,6 +44,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import orjson
 from _common import (
     NO_RESPONSE_DUE,
     Org,
@@ -50,8 +58,11 @@ from _common import (
     timed,
 )
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
+from django.urls import clear_url_caches, path
 from django.utils import timezone
+from rest_framework.views import APIView
 
 from complaints.models import Enquiry
 from complaints.views import QUEUE_ORDER
@@ -79,6 +90,58 @@ LEFT JOIN council_directorate AS d ON d.id = e.directorate_id
 LEFT JOIN council_officer AS o ON o.id = e.assigned_officer_id
 ORDER BY e.response_due, e.id
 """
+
+
+# The layers (see the docstring): views of this script only, mounted while it runs.
+HAND_WRITTEN_SQL = """
+SELECT * FROM complaints_enquiry WHERE council_id = %s ORDER BY response_due, id LIMIT %s
+"""
+
+
+class HandWritten(APIView):
+    def get(self, request):
+        council_id = request.user.officer.council_id
+        with connection.cursor() as cursor:
+            cursor.execute(HAND_WRITTEN_SQL, [council_id, API_PAGE + 1])
+            columns = [column.name for column in cursor.description]
+            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        body = {"next": None, "previous": None, "results": rows[:API_PAGE]}
+        return HttpResponse(orjson.dumps(body), content_type="application/json")
+
+
+class ThroughTheOrm(APIView):
+    serialize = False
+
+    def get(self, request):
+        from complaints import selectors
+        from complaints.api.serializers import EnquirySerializer
+        from core.api.renderers import JSONRenderer
+
+        queryset = selectors.enquiries_for(request.user, related=("council",))
+        rows = keyset.page(queryset, QUEUE_ORDER, None, API_PAGE).rows
+        if not self.serialize:
+            return HttpResponse(orjson.dumps({"results": [row.pk for row in rows]}))
+        data = EnquirySerializer(rows, many=True, context={"request": request}).data
+        body = {"next": None, "previous": None, "results": data}
+        return HttpResponse(JSONRenderer().render(body), content_type="application/json")
+
+
+def mount_layers():
+    from config import urls
+
+    urls.urlpatterns[:0] = [
+        path("bench/layers/hand-written/", HandWritten.as_view()),
+        path("bench/layers/orm/", ThroughTheOrm.as_view()),
+        path("bench/layers/serializer/", ThroughTheOrm.as_view(serialize=True)),
+    ]
+    clear_url_caches()
+
+
+LAYERS = (
+    ("hand_written", "/bench/layers/hand-written/", "a hand-written endpoint (raw SQL to JSON)"),
+    ("orm", "/bench/layers/orm/", "+ the selector, the ORM and core.keyset"),
+    ("serializer", "/bench/layers/serializer/", "+ the serializer and the JSON renderer"),
+)
 
 
 def generate(org, rows, open_share):
@@ -224,6 +287,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     migrate_fresh("bench/lists.py")
+    mount_layers()
     org = Org()
     started = time.perf_counter()
     generate(org, args.rows, args.open_share)
@@ -273,6 +337,10 @@ def main(argv=None):
         ("static", pages[0], lambda: client.get("/accessibility/")),
         ("empty_api", pages[0], lambda: client.get("/api/v1/notifications/")),
     ]
+    for kind, url, _ in LAYERS:
+        if client.get(url).status_code != 200:
+            failures.append(f"layer {kind}: HTTP {client.get(url).status_code}")
+        modes.append((kind, pages[0], lambda url=url: client.get(url)))
     for _, _, request in modes:  # warm up
         request()
     timings = {(kind, page.name): [] for kind, page, _ in modes}
@@ -302,6 +370,12 @@ def main(argv=None):
         f"  no list: empty API list / floor 50 = {empty_api:.2f}x; "
         f"signed-in page with no records / floor 25 = {static:.2f}x"
     )
+    print("  Where the API's first page goes, in layers (each against floor 50):")
+    previous = 0.0
+    for kind, _, label in (*LAYERS, ("api", None, "+ the viewset: the API itself")):
+        ratio = m[kind, first] / m["floor50", first]
+        print(f"    {label:46} {fmt(m[kind, first])} {ratio:5.2f}x  (+{ratio - previous:.2f}x)")
+        previous = ratio
     missed = []
     for page in pages:
         n = page.name
