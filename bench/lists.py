@@ -64,9 +64,12 @@ from django.urls import clear_url_caches, path
 from django.utils import timezone
 from rest_framework.views import APIView
 
+from complaints import selectors
+from complaints.api.serializers import EnquirySerializer
 from complaints.models import Enquiry
 from complaints.views import QUEUE_ORDER
 from core import keyset
+from core.api.renderers import JSONRenderer
 
 API_AIM, DEEP_AIM, HTML_AIM = 2.5, 1.1, 5.0
 API_PAGE, HTML_PAGE = 50, 25
@@ -113,14 +116,11 @@ class ThroughTheOrm(APIView):
     serialize = False
 
     def get(self, request):
-        from complaints import selectors
-        from complaints.api.serializers import EnquirySerializer
-        from core.api.renderers import JSONRenderer
-
         queryset = selectors.enquiries_for(request.user, related=("council",))
         rows = keyset.page(queryset, QUEUE_ORDER, None, API_PAGE).rows
         if not self.serialize:
-            return HttpResponse(orjson.dumps({"results": [row.pk for row in rows]}))
+            body = {"results": [row.pk for row in rows]}
+            return HttpResponse(orjson.dumps(body), content_type="application/json")
         data = EnquirySerializer(rows, many=True, context={"request": request}).data
         body = {"next": None, "previous": None, "results": data}
         return HttpResponse(JSONRenderer().render(body), content_type="application/json")
@@ -338,8 +338,9 @@ def main(argv=None):
         ("empty_api", pages[0], lambda: client.get("/api/v1/notifications/")),
     ]
     for kind, url, _ in LAYERS:
-        if client.get(url).status_code != 200:
-            failures.append(f"layer {kind}: HTTP {client.get(url).status_code}")
+        status = client.get(url).status_code
+        if status != 200:
+            failures.append(f"layer {kind}: HTTP {status}")
         modes.append((kind, pages[0], lambda url=url: client.get(url)))
     for _, _, request in modes:  # warm up
         request()
@@ -400,8 +401,6 @@ def main(argv=None):
         print(f"MISSED AIM: {line} ({len(keys):,} rows)")
 
     if args.explain:
-        from complaints import selectors
-
         for page in pages[1:]:
             queryset = selectors.enquiries_for(org.casework)
             position = keyset.Position(tuple(page.after))
